@@ -1,0 +1,93 @@
+# blogmap: one non-recursive GNU Makefile.
+#   make            build ./build/blogmap
+#   make demo       install missing Debian packages, build, crawl the sample blog
+#   make test       install missing Debian packages, build, run every test
+#   make check      test + ASan/UBSan/LSan rebuild in build-san/ + hdr-check + lint
+PKGS      := libcurl libxml-2.0 sqlite3 libcgraph libgvc inih
+CC        ?= cc
+PREFIX    ?= /usr/local
+BUILD     ?= build
+WARN      := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+             -Wformat=2 -Werror
+CPPFLAGS  += -D_GNU_SOURCE -Iinclude
+CFLAGS    ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS    += $(PKG_LIBS) -lm
+
+LIB_SRC   := $(sort $(wildcard crawler/*.c graph/*.c))
+CLI_SRC   := $(sort $(wildcard cli/*.c))
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+# Debian packages the build, tests and demo need (checked with dpkg-query).
+DEB_PKGS  := build-essential pkg-config libcurl4-openssl-dev libxml2-dev libsqlite3-dev \
+             libgraphviz-dev graphviz libinih-dev libcmocka-dev python3 sqlite3 ca-certificates
+
+.PHONY: all deps demo test check unit e2e hdr-check lint san clean install bench
+all: $(BUILD)/blogmap
+
+$(BUILD)/blogmap: $(CLI_OBJ) $(BUILD)/libblogmap.a
+	$(CC) $(LDFLAGS) $(EXTRA_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libblogmap.a $(LDLIBS)
+
+$(BUILD)/libblogmap.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libblogmap.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(EXTRA_LDFLAGS) -o $@ $< $(BUILD)/libblogmap.a $(LDLIBS) -lcmocka
+
+deps:
+	@./tools/deps.sh $(DEB_PKGS)
+
+demo: deps
+	$(MAKE) all
+	./examples/demo.sh $(BUILD)/blogmap
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+e2e: $(BUILD)/blogmap
+	python3 tests/e2e/run.py --bin $(BUILD)/blogmap
+
+test: deps
+	$(MAKE) unit e2e
+
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+san:
+	$(MAKE) BUILD=build-san CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="-fsanitize=address,undefined" \
+	    build-san/blogmap $(UNIT_SRC:tests/unit/%.c=build-san/tests/%)
+
+check: test san hdr-check lint
+	@set -e; export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; \
+	for t in $(UNIT_SRC:tests/unit/%.c=build-san/tests/%); do echo "== $$t"; $$t; done; \
+	python3 tests/e2e/run.py --bin build-san/blogmap --sanitized
+
+hdr-check:
+	@set -e; for h in include/blogmap/*.h; do \
+	    printf '#include "%s"\n' "$${h#include/}" | \
+	    $(CC) $(CPPFLAGS) $(WARN) $(PKG_CFLAGS) -x c -fsyntax-only - ; done; echo "headers ok"
+
+lint:
+	@./tools/lint.sh
+
+bench: $(BUILD)/blogmap
+	@echo "benchmarks arrive with issue 5 (bench/)"
+
+install: $(BUILD)/blogmap
+	install -D -m 755 $(BUILD)/blogmap $(DESTDIR)$(PREFIX)/bin/blogmap
+	install -D -m 644 docs/blogmap.1 $(DESTDIR)$(PREFIX)/share/man/man1/blogmap.1
+
+clean:
+	rm -rf build build-san
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

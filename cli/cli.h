@@ -1,0 +1,36 @@
+/* cli: declarations shared by the command files: one handler per
+ * subcommand (cmd_<name>.c) and the output formatter (output.c). Only cli/
+ * prints or exits. */
+#ifndef BLOGMAP_CLI_H
+#define BLOGMAP_CLI_H
+
+#include <stdio.h>
+
+#include "blogmap/query.h"
+
+#define BLOGMAP_VERSION "0.1.0"
+#define EXIT_USAGE 2
+
+int cmd_crawl(int argc, char **argv);
+int cmd_posts(int argc, char **argv);
+int cmd_edges(int argc, char **argv);
+int cmd_orphans(int argc, char **argv);
+int cmd_broken(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+
+enum output_format { OUTPUT_AUTO, OUTPUT_TABLE, OUTPUT_TSV, OUTPUT_CSV, OUTPUT_JSON };
+
+/* Parse "table|tsv|csv|json"; returns -1 when unknown. */
+int output_parse_format(const char *s);
+
+/* Run a query and print its rows to OUT in FORMAT (AUTO: table on a
+ * terminal, else TSV). Returns a store error code. */
+int output_query(struct store *s, enum query_name which, int format, FILE *out);
+
+/* "error: ..." on stderr, git's manner. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Open a database read-only for a query command; prints the error. */
+struct store *cli_open_db(const char *path);
+
+#endif

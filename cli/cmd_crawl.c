@@ -1,0 +1,175 @@
+/* cmd_crawl: 'blogmap crawl URL': parse options, open the database for
+ * writing (taking the one-crawler lock), run the crawl with a progress line
+ * on stderr when stderr is a terminal, and print a one-line summary. */
+#include "cli.h"
+#include "blogmap/crawl.h"
+#include "blogmap/extract.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_ALIASES 32
+
+static const char crawl_usage[] =
+    "usage: blogmap crawl URL [options]\n\n"
+    "Crawl the blog at URL (its home page or any post) into a SQLite database.\n"
+    "Run it again on the same database to resume an interrupted crawl.\n\n"
+    "  -d, --db FILE            database (default ./blogmap.db)\n"
+    "      --delay SEC          seconds between requests (default 1; 0 for local work)\n"
+    "  -c, --concurrency N      parallel requests to the blog (default 1; 4 with --delay 0)\n"
+    "  -A, --user-agent S       User-Agent header\n"
+    "      --mirror DIR         read pages from a local copy (DIR/path, directories as\n"
+    "                           index.html) instead of the network\n"
+    "      --max-pages N        stop after N fetches (default 100000)\n"
+    "      --max-depth N        follow links at most N hops from the start (default 50)\n"
+    "      --content-xpath X    XPath of the post body (default: Blogger .post-body,\n"
+    "                           .entry-content, .post-content, .e-content, article, main)\n"
+    "      --post-pattern RE    extended regex on the URL path that marks posts\n"
+    "      --alias HOST         another host name of the same blog (repeatable)\n"
+    "  -q, --quiet              no progress line\n";
+
+struct crawl_cli {
+    struct crawl_opts o;
+    const char *db;
+    const char *aliases[MAX_ALIASES];
+    int quiet, concurrency_set;
+};
+
+static int parse_number(const char *s, const char *opt, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || isnan(v) || v < lo || v > hi) {
+        cli_error("invalid value '%s' for %s", s, opt);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static void progress(void *ctx, const struct crawl_progress *p)
+{
+    (void)ctx;
+    fprintf(stderr, "\r\033[Kfetched %ld, posts %ld, errors %ld%s%.60s", p->fetched, p->posts,
+            p->errors, p->url ? "  " : "", p->url ? p->url : "");
+    fflush(stderr);
+}
+
+static int parse_option(struct crawl_cli *cc, int c, const char *arg)
+{
+    double v;
+    switch (c) {
+    case 'd': cc->db = arg; return 0;
+    case 'D':
+        if (parse_number(arg, "--delay", 0, 3600, &v))
+            return -1;
+        cc->o.delay = v;
+        return 0;
+    case 'c':
+        if (parse_number(arg, "--concurrency", 1, 64, &v))
+            return -1;
+        cc->o.concurrency = (int)v;
+        cc->concurrency_set = 1;
+        return 0;
+    case 'A': cc->o.user_agent = arg; return 0;
+    case 'm': cc->o.mirror_dir = arg; return 0;
+    case 'P':
+        if (parse_number(arg, "--max-pages", 1, 1e9, &v))
+            return -1;
+        cc->o.max_pages = (long)v;
+        return 0;
+    case 'L':
+        if (parse_number(arg, "--max-depth", 1, 1000, &v))
+            return -1;
+        cc->o.max_depth = (int)v;
+        return 0;
+    case 'x':
+        if (extract_check_xpath(arg) != EXTRACT_OK) {
+            cli_error("invalid XPath '%s' for --content-xpath", arg);
+            return -1;
+        }
+        cc->o.content_xpath = arg;
+        return 0;
+    case 'p': cc->o.post_pattern = arg; return 0;
+    case 'a':
+        if (cc->o.n_aliases == MAX_ALIASES) {
+            cli_error("too many --alias options (at most %d)", MAX_ALIASES);
+            return -1;
+        }
+        cc->aliases[cc->o.n_aliases++] = arg;
+        return 0;
+    case 'q': cc->quiet = 1; return 0;
+    default: return -1;
+    }
+}
+
+static int parse_args(struct crawl_cli *cc, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'}, {"delay", required_argument, NULL, 'D'},
+        {"concurrency", required_argument, NULL, 'c'},
+        {"user-agent", required_argument, NULL, 'A'}, {"mirror", required_argument, NULL, 'm'},
+        {"max-pages", required_argument, NULL, 'P'}, {"max-depth", required_argument, NULL, 'L'},
+        {"content-xpath", required_argument, NULL, 'x'},
+        {"post-pattern", required_argument, NULL, 'p'}, {"alias", required_argument, NULL, 'a'},
+        {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "d:c:A:qh", longopts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(crawl_usage, stdout);
+            return 1;
+        }
+        if (c == '?' || parse_option(cc, c, optarg))
+            return -1;
+    }
+    if (optind != argc - 1) {
+        cli_error(optind >= argc ? "crawl needs a URL; see 'blogmap crawl --help'"
+                                 : "unexpected argument '%s'", argv[argc - 1]);
+        return -1;
+    }
+    cc->o.start_url = argv[optind];
+    return 0;
+}
+
+int cmd_crawl(int argc, char **argv)
+{
+    struct crawl_cli cc = {.db = "blogmap.db"};
+    struct crawl_progress sum = {0};
+    struct store *s = NULL;
+    char *msg = NULL;
+    cc.o.delay = 1.0;
+    cc.o.user_agent = "Mozilla/5.0 (compatible; blogmap/" BLOGMAP_VERSION ")";
+    int rc = parse_args(&cc, argc, argv);
+    if (rc)
+        return rc > 0 ? 0 : EXIT_USAGE;
+    cc.o.aliases = cc.aliases;
+    if (!cc.concurrency_set)
+        cc.o.concurrency = cc.o.delay == 0 ? 4 : 1;
+    if (!cc.quiet && isatty(fileno(stderr)))
+        cc.o.progress = progress;
+    if ((rc = store_open(cc.db, STORE_WRITE | STORE_CRAWL, &s, &msg))) {
+        cli_error("cannot open '%s': %s", cc.db, msg ? msg : store_strerror(rc));
+        free(msg);
+        return 1;
+    }
+    rc = crawl_run(s, &cc.o, &sum, &msg);
+    if (cc.o.progress)
+        fputs("\r\033[K", stderr);
+    if (rc)
+        cli_error("crawl of '%s' failed: %s", cc.o.start_url, msg ? msg : crawl_strerror(rc));
+    else if (!cc.quiet)
+        fprintf(stderr, "crawled '%s' into '%s': %ld fetches, %ld posts read, %ld failed\n",
+                cc.o.start_url, cc.db, sum.fetched, sum.posts, sum.errors);
+    free(msg);
+    store_close(s);
+    return rc ? 1 : 0;
+}

@@ -1,0 +1,68 @@
+/* main: the blogmap command. One table maps each subcommand to its handler
+ * and a one-line summary (git's git.c); each handler parses its own options.
+ * Process-wide library set-up lives here and nowhere else. */
+#include "cli.h"
+#include "blogmap/fetch.h"
+
+#include <libxml/parser.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    {"crawl", cmd_crawl, "crawl a blog into a SQLite database"},
+    {"posts", cmd_posts, "list posts with title, date, topic and link counts"},
+    {"edges", cmd_edges, "list post-to-post links with kind and anchor text"},
+    {"orphans", cmd_orphans, "list posts no other post links to"},
+    {"broken", cmd_broken, "list body links to blog URLs that fail"},
+    {"stats", cmd_stats, "count posts, edges, orphans, broken links and fetches"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: blogmap <command> [options]\n\n"
+                 "Map how a blog's posts link to one another.\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'blogmap <command> --help' describes a command's options.\n"
+                 "'blogmap --version' prints the version.\n");
+}
+
+int main(int argc, char **argv)
+{
+    int rc;
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("blogmap %s\n", BLOGMAP_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(argv[1], commands[i].name) != 0)
+            continue;
+        signal(SIGPIPE, SIG_IGN);
+        if (fetch_global_init() != 0) {
+            cli_error("cannot initialise libcurl");
+            return 1;
+        }
+        xmlInitParser();
+        rc = commands[i].run(argc - 1, argv + 1);
+        xmlCleanupParser();
+        fetch_global_cleanup();
+        return rc;
+    }
+    cli_error("'%s' is not a blogmap command; see 'blogmap --help'", argv[1]);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,370 @@
+/* crawl: the loop that drives a crawl.
+ *
+ * robots.txt is read first (RFC 9309: 4xx allows all; 5xx, 429 or no answer
+ * forbids all), then the start URL, the home page and every sitemap are
+ * queued. The loop takes due URLs from the store's frontier, keeps at most
+ * --concurrency requests in flight and starts them at least the effective
+ * delay apart (the larger of --delay and Crawl-delay, capped at 300 s), and
+ * hands each finished fetch to crawl_handle(). The results of one poll are
+ * written in one transaction, so a kill loses at most that batch, which the
+ * next run fetches again (its rows are still "inflight" and go back to the
+ * queue). When the frontier is empty, redirects and canonicals are resolved
+ * and the edge table rebuilt. */
+#include "crawlInt.h"
+#include "blogmap/url.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CRAWL_DELAY_CAP 300.0
+#define CRAWL_DEFAULT_PAGES 100000L
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_seconds(double s)
+{
+    if (s <= 0)
+        return;
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    nanosleep(&ts, NULL);
+}
+
+struct robots_fetch {
+    long status;
+    int error;
+    char *location;
+    char *body;
+    size_t len;
+};
+
+static void on_robots(const struct fetch_result *r, void *ctx)
+{
+    struct robots_fetch *rf = ctx;
+    rf->status = r->status;
+    rf->error = r->error;
+    rf->location = r->location ? strdup(r->location) : NULL;
+    rf->len = r->body_len < ROBOTS_MAX_BYTES ? r->body_len : ROBOTS_MAX_BYTES;
+    rf->body = malloc(rf->len + 1);
+    if (!rf->body || (r->location && !rf->location))
+        abort();
+    memcpy(rf->body, r->body, rf->len);
+    rf->body[rf->len] = '\0';
+}
+
+/* Fetch one URL synchronously (robots.txt, before the loop starts). */
+static int fetch_one(struct crawler *c, const char *url, struct robots_fetch *rf)
+{
+    int rc = fetch_add(c->fetcher, url, 0, NULL, NULL);
+    while (rc == FETCH_OK && fetch_pending(c->fetcher) > 0) {
+        int n = fetch_poll(c->fetcher, 1000, on_robots, rf);
+        if (n < 0)
+            rc = n;
+    }
+    store_log_fetch(c->store, 0, url, now_seconds(), rf->status,
+                    rf->error ? fetch_strerror(rf->error) : NULL, rf->location, rf->len, 0);
+    return rc;
+}
+
+static const char *agent_token(const struct crawl_opts *o)
+{
+    return o->robots_agent ? o->robots_agent : "blogmap";
+}
+
+/* Read robots.txt, following up to five redirects (RFC 9309 2.3.1.2). */
+static int load_robots(struct crawler *c)
+{
+    size_t n = strlen(c->origin) + 16;
+    char *url = malloc(n);
+    int rc = CRAWL_OK;
+    if (!url)
+        abort();
+    snprintf(url, n, "%s/robots.txt", c->origin);
+    for (int hop = 0; hop <= 5; hop++) {
+        struct robots_fetch rf = {0};
+        char *next = NULL;
+        fetch_one(c, url, &rf);
+        if (rf.error == FETCH_OK && rf.status == 200) {
+            c->robots = robots_parse(rf.body, rf.len, agent_token(c->opts));
+            store_meta_set(c->store, "robots_txt", rf.body);
+        } else if (rf.error == FETCH_OK && rf.status >= 300 && rf.status < 400 && rf.location &&
+                   hop < 5 && url_normalize(url, rf.location, &next) == URL_OK) {
+            free(url);
+            url = next;
+        } else if (rf.error == FETCH_OK && rf.status >= 400 && rf.status < 500 &&
+                   rf.status != 429) {
+            c->robots = robots_new_allow_all();
+        } else {
+            c->robots = robots_new_disallow_all();
+            snprintf(c->err, sizeof(c->err), "robots.txt at '%s' unreachable (%s%ld): "
+                     "the site may not be crawled now", url,
+                     rf.error ? "error " : "status ", rf.error ? (long)rf.error : rf.status);
+            rc = CRAWL_EROBOTS;
+        }
+        free(rf.body);
+        free(rf.location);
+        if (c->robots)
+            break;
+    }
+    if (!c->robots)
+        c->robots = robots_new_allow_all();     /* too many redirects: unavailable */
+    free(url);
+    return rc;
+}
+
+static void effective_delay(struct crawler *c)
+{
+    double cd = robots_crawl_delay(c->robots);
+    c->delay = c->opts->delay < 0 ? 1.0 : c->opts->delay;
+    if (c->opts->mirror_dir)
+        c->delay = 0;       /* a local copy needs no politeness */
+    else if (cd > c->delay)
+        c->delay = cd > CRAWL_DELAY_CAP ? CRAWL_DELAY_CAP : cd;
+}
+
+/* Queue the start URL, the home page and the sitemaps. */
+static int seed(struct crawler *c, const char *start)
+{
+    char home[URL_MAX_LEN + 16];
+    int rc = store_begin(c->store);
+    if (rc)
+        return rc;
+    snprintf(home, sizeof(home), "%s/", c->origin);
+    rc = store_meta_set(c->store, "start_url", start);
+    if (!rc)
+        rc = crawl_enqueue(c, start, STORE_PAGE, 0, 0);
+    if (!rc)
+        rc = crawl_enqueue(c, home, STORE_PAGE, 0, 0);
+    snprintf(home, sizeof(home), "%s/sitemap.xml", c->origin);
+    if (!rc)
+        rc = crawl_enqueue(c, home, STORE_SITEMAP, 0, 0);
+    for (size_t i = 0; !rc && i < robots_sitemap_count(c->robots); i++) {
+        int internal;
+        char *u = NULL, *scoped = NULL;
+        if (url_normalize(NULL, robots_sitemap(c->robots, i), &u) == URL_OK &&
+            (scoped = crawl_scope(c, u, &internal)))
+            rc = crawl_enqueue(c, scoped, STORE_SITEMAP, 0, 0);
+        free(u);
+        free(scoped);
+    }
+    if (!rc)
+        rc = store_frontier_requeue(c->store);
+    if (rc) {
+        store_rollback(c->store);
+        return rc;
+    }
+    return store_commit(c->store);
+}
+
+static int slot_of(struct crawler *c, long tag)
+{
+    return (tag >= 0 && tag < c->n_slots && c->inflight[tag].url) ? (int)tag : -1;
+}
+
+static void on_done(const struct fetch_result *r, void *ctx)
+{
+    struct crawler *c = ctx;
+    int slot = slot_of(c, r->tag);
+    if (slot < 0 || c->failed)
+        return;
+    if (!c->in_txn) {
+        int rc = store_begin(c->store);
+        if (rc) {
+            c->failed = rc;
+            snprintf(c->err, sizeof(c->err), "%s", store_errmsg(c->store));
+            return;
+        }
+        c->in_txn = 1;
+    }
+    crawl_handle(c, &c->inflight[slot], r);
+    store_job_release(&c->inflight[slot]);
+}
+
+static int free_slot(const struct crawler *c)
+{
+    for (int i = 0; i < c->n_slots; i++)
+        if (!c->inflight[i].url)
+            return i;
+    return -1;
+}
+
+/* Start as many due requests as politeness allows. */
+static int start_due(struct crawler *c, double now)
+{
+    long budget = c->opts->max_pages > 0 ? c->opts->max_pages : CRAWL_DEFAULT_PAGES;
+    while (fetch_pending(c->fetcher) < c->n_slots && now >= c->next_start &&
+           c->budget_used + fetch_pending(c->fetcher) < budget) {
+        struct store_job job = {0};
+        int n = 0, slot = free_slot(c);
+        int rc = store_frontier_take(c->store, now, 1, &job, &n);
+        if (rc)
+            return rc;
+        if (n == 0 || slot < 0) {
+            if (n)
+                store_job_release(&job);
+            break;
+        }
+        c->inflight[slot] = job;
+        if (fetch_add(c->fetcher, job.url, slot, NULL, NULL) != FETCH_OK) {
+            store_job_release(&c->inflight[slot]);
+            return CRAWL_EFETCH;
+        }
+        c->next_start = now + c->delay;
+    }
+    return CRAWL_OK;
+}
+
+static int end_batch(struct crawler *c)
+{
+    if (!c->in_txn)
+        return STORE_OK;
+    c->in_txn = 0;
+    if (c->failed) {
+        store_rollback(c->store);
+        return c->failed;
+    }
+    int rc = store_commit(c->store);
+    if (rc)
+        snprintf(c->err, sizeof(c->err), "%s", store_errmsg(c->store));
+    return rc;
+}
+
+static void report(struct crawler *c, double *last, int force)
+{
+    double now = now_seconds();
+    if (!c->opts->progress || (!force && now - *last < 0.5))
+        return;
+    *last = now;
+    double when;
+    int any = 0;
+    c->prog.queued = 0;
+    if (store_frontier_next_due(c->store, &when, &any) == STORE_OK && any)
+        c->prog.queued = 1;
+    c->opts->progress(c->opts->progress_ctx, &c->prog);
+}
+
+/* Time to wait before anything new can start. */
+static int idle_wait_ms(struct crawler *c, double now, int *finished)
+{
+    double due = 0;
+    int any = 0;
+    *finished = 0;
+    if (store_frontier_next_due(c->store, &due, &any) != STORE_OK)
+        return 100;
+    long budget = c->opts->max_pages > 0 ? c->opts->max_pages : CRAWL_DEFAULT_PAGES;
+    if ((!any || c->budget_used >= budget) && fetch_pending(c->fetcher) == 0) {
+        *finished = 1;
+        return 0;
+    }
+    if (fetch_pending(c->fetcher) > 0)
+        return 100;
+    double wait = (due > c->next_start ? due : c->next_start) - now;
+    return wait <= 0 ? 0 : (wait > 1 ? 1000 : (int)(wait * 1000) + 1);
+}
+
+static int run_loop(struct crawler *c)
+{
+    double last_report = 0;
+    int finished = 0, rc = CRAWL_OK;
+    while (!c->failed) {
+        double now = now_seconds();
+        if ((rc = start_due(c, now)))
+            break;
+        int wait = idle_wait_ms(c, now, &finished);
+        if (finished)
+            break;
+        if (fetch_pending(c->fetcher) == 0) {
+            sleep_seconds(wait / 1000.0);
+            continue;
+        }
+        double until_next = c->next_start - now;
+        int poll_ms = until_next > 0 && until_next < 0.1 ? (int)(until_next * 1000) + 1 : 100;
+        if (fetch_poll(c->fetcher, poll_ms, on_done, c) < 0)
+            rc = CRAWL_EFETCH;
+        if (end_batch(c) || rc)
+            break;
+        report(c, &last_report, 0);
+    }
+    end_batch(c);
+    report(c, &last_report, 1);
+    if (c->failed)
+        return CRAWL_ESTORE;
+    return rc;
+}
+
+static int setup(struct crawler *c, const struct crawl_opts *o, char **start)
+{
+    struct fetch_opts fo = {.user_agent = o->user_agent, .mirror_dir = o->mirror_dir};
+    int rc;
+    if (url_normalize(NULL, o->start_url, start) != URL_OK ||
+        url_origin(*start, &c->origin) != URL_OK ||
+        url_authority(*start, &c->authority) != URL_OK) {
+        snprintf(c->err, sizeof(c->err), "'%s' is not an http(s) URL", o->start_url);
+        return CRAWL_EURL;
+    }
+    if ((rc = crawl_compile_patterns(c)))
+        return rc;
+    c->n_slots = o->concurrency > 0 ? o->concurrency : 1;
+    c->inflight = calloc((size_t)c->n_slots, sizeof(*c->inflight));
+    if (!c->inflight)
+        abort();
+    fo.max_connections = c->n_slots;
+    if (fetch_new(&fo, &c->fetcher) != FETCH_OK) {
+        snprintf(c->err, sizeof(c->err), "cannot set up libcurl");
+        return CRAWL_EFETCH;
+    }
+    return CRAWL_OK;
+}
+
+int crawl_run(struct store *s, const struct crawl_opts *o, struct crawl_progress *summary,
+              char **errmsg)
+{
+    struct crawler c = {.store = s, .opts = o};
+    char *start = NULL;
+    int rc = setup(&c, o, &start);
+    if (!rc)
+        rc = load_robots(&c);
+    if (!rc) {
+        effective_delay(&c);
+        if ((rc = seed(&c, start)))
+            snprintf(c.err, sizeof(c.err), "%s", store_errmsg(s));
+        rc = rc ? CRAWL_ESTORE : run_loop(&c);
+    }
+    if (!rc && store_resolve(s) != STORE_OK) {
+        snprintf(c.err, sizeof(c.err), "%s", store_errmsg(s));
+        rc = CRAWL_ESTORE;
+    }
+    if (summary)
+        *summary = c.prog;
+    if (rc && errmsg)
+        *errmsg = strdup(c.err[0] ? c.err : crawl_strerror(rc));
+    for (int i = 0; i < c.n_slots; i++)
+        store_job_release(&c.inflight[i]);
+    free(c.inflight);
+    fetch_free(c.fetcher);
+    robots_free(c.robots);
+    crawl_free_patterns(&c);
+    free(c.origin);
+    free(c.authority);
+    free(start);
+    return rc;
+}
+
+const char *crawl_strerror(int code)
+{
+    switch (code) {
+    case CRAWL_OK: return "ok";
+    case CRAWL_EURL: return "not an http(s) URL";
+    case CRAWL_EROBOTS: return "robots.txt unreachable";
+    case CRAWL_ESTORE: return "database error";
+    case CRAWL_EFETCH: return "network setup failed";
+    case CRAWL_EOPTION: return "invalid option";
+    default: return "crawl failed";
+    }
+}

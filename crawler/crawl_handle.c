@@ -1,0 +1,324 @@
+/* crawl_handle: what one finished fetch means for the crawl.
+ *
+ * Transport errors, 5xx and 429 go back to the queue with backoff (429 and
+ * 503 honour Retry-After, capped, and pause the whole host) until the tries
+ * run out; 3xx records its target and queues it, so every spelling of a post
+ * resolves to one node later; 200 pages are read by extract.h (posts keep
+ * their facts and body links; every page feeds discovery), sitemaps and
+ * feeds by sitemap.h. Everything runs inside the loop's open transaction. */
+#include "crawlInt.h"
+#include "blogmap/extract.h"
+#include "blogmap/sitemap.h"
+#include "blogmap/url.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+static const char *const default_post_patterns[] = {
+    "^/[0-9]{4}/[0-9]{2}/[^/?]+\\.html?$",                      /* Blogger, Jekyll */
+    "^/[0-9]{4}/[0-9]{2}/[0-9]{2}/[^/?]+(/|\\.html?)?$",       /* WordPress, Jekyll */
+    "^/[0-9]{4}/[0-9]{2}/[^/?]*[^0-9/?][^/?]*/$",              /* WordPress month+slug */
+    "^/(post|posts|blog|article|articles|entry|entries|notes)/"
+    "([^/?]*[^0-9/?][^/?]*)/?$",                                /* Hugo, Ghost, Jekyll */
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void store_failed(struct crawler *c, int rc)
+{
+    if (rc == STORE_OK || c->failed)
+        return;
+    c->failed = rc;
+    snprintf(c->err, sizeof(c->err), "%s: %s", store_strerror(rc), store_errmsg(c->store));
+}
+
+int crawl_compile_patterns(struct crawler *c)
+{
+    const char *const *pats = default_post_patterns;
+    size_t n = sizeof(default_post_patterns) / sizeof(default_post_patterns[0]);
+    if (c->opts->post_pattern) {
+        pats = &c->opts->post_pattern;
+        n = 1;
+    }
+    c->post_re = calloc(n, sizeof(*c->post_re));
+    if (!c->post_re)
+        abort();
+    for (size_t i = 0; i < n; i++) {
+        if (regcomp(&c->post_re[i], pats[i], REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0) {
+            snprintf(c->err, sizeof(c->err), "invalid post pattern '%s'", pats[i]);
+            return CRAWL_EOPTION;
+        }
+        c->n_post_re++;
+    }
+    return CRAWL_OK;
+}
+
+void crawl_free_patterns(struct crawler *c)
+{
+    for (size_t i = 0; i < c->n_post_re; i++)
+        regfree(&c->post_re[i]);
+    free(c->post_re);
+    c->post_re = NULL;
+    c->n_post_re = 0;
+}
+
+int crawl_is_post_path(const struct crawler *c, const char *url)
+{
+    char *path = NULL;
+    int yes = 0;
+    if (url_path_query(url, &path) != URL_OK)
+        return 0;
+    for (size_t i = 0; i < c->n_post_re && !yes; i++)
+        yes = regexec(&c->post_re[i], path, 0, NULL, 0) == 0;
+    free(path);
+    return yes;
+}
+
+static int same_host(const char *auth, const char *start)
+{
+    return !strcasecmp(auth, start);
+}
+
+char *crawl_scope(const struct crawler *c, const char *url, int *internal)
+{
+    char *auth = NULL, *path = NULL, *out = NULL;
+    int ok = 0;
+    *internal = 0;
+    if (url_authority(url, &auth) != URL_OK || url_path_query(url, &path) != URL_OK)
+        goto out;
+    ok = same_host(auth, c->authority);
+    for (size_t i = 0; !ok && i < c->opts->n_aliases; i++)
+        ok = same_host(auth, c->opts->aliases[i]);
+    if (ok) {
+        size_t n = strlen(c->origin) + strlen(path) + 1;
+        out = malloc(n);
+        if (!out)
+            abort();
+        snprintf(out, n, "%s%s", c->origin, path);
+        *internal = 1;
+    }
+out:
+    free(auth);
+    free(path);
+    return out;
+}
+
+/* Blogger's default feed pages 25 entries; ask for its maximum of 500. */
+static const char *feed_query(const char *url)
+{
+    size_t n = strlen(url), k = strlen("/feeds/posts/default");
+    if (n >= k && !strcmp(url + n - k, "/feeds/posts/default"))
+        return "?max-results=500";
+    return "";
+}
+
+int crawl_enqueue(struct crawler *c, const char *url, int kind, int depth, int hops)
+{
+    char *path = NULL, *full = NULL;
+    int rc = STORE_OK;
+    if (depth > (c->opts->max_depth > 0 ? c->opts->max_depth : 50) || url_is_trap(url))
+        return STORE_OK;
+    if (kind == STORE_FEED && *feed_query(url)) {
+        size_t n = strlen(url) + 32;
+        full = malloc(n);
+        if (!full)
+            abort();
+        snprintf(full, n, "%s%s", url, feed_query(url));
+        url = full;
+    }
+    if (url_path_query(url, &path) == URL_OK && robots_allowed(c->robots, path))
+        rc = store_frontier_add(c->store, url, kind, depth, hops, NULL);
+    free(path);
+    free(full);
+    return rc;
+}
+
+/* Queue a discovered URL if it is on the blog. */
+static void discover(struct crawler *c, const char *url, int kind, int depth, int hops)
+{
+    int internal;
+    char *u = crawl_scope(c, url, &internal);
+    if (u)
+        store_failed(c, crawl_enqueue(c, u, kind, depth, hops));
+    free(u);
+}
+
+static void finish(struct crawler *c, const struct store_job *j, const struct fetch_result *r,
+                   const char *state, const char *error, const char *redirect_to)
+{
+    struct store_outcome o = {
+        .state = state, .status = r->status, .error = error, .redirect_to = redirect_to,
+        .content_type = r->content_type, .etag = r->etag, .last_modified = r->last_modified,
+        .bytes = r->body_len};
+    store_failed(c, store_page_finish(c->store, j->id, &o));
+    c->budget_used++;
+    if (strcmp(state, "done") != 0 || r->status >= 400)
+        c->prog.errors++;
+}
+
+/* Retry later, or give up when the tries are spent. */
+static void retry_or_fail(struct crawler *c, const struct store_job *j,
+                          const struct fetch_result *r, const char *why)
+{
+    int max = c->opts->max_tries > 0 ? c->opts->max_tries : 4;
+    double wait = pow(2.0, j->tries);
+    if (r->retry_after >= 0 && (r->status == 429 || r->status == 503)) {
+        wait = r->retry_after > CRAWL_RETRY_AFTER_CAP ? CRAWL_RETRY_AFTER_CAP : r->retry_after;
+        if (wait < 1)
+            wait = 1;
+        if (c->next_start < now_seconds() + wait)
+            c->next_start = now_seconds() + wait;      /* the whole host waits */
+    }
+    if (j->tries + 1 >= max) {
+        finish(c, j, r, "failed", why, NULL);
+        return;
+    }
+    store_failed(c, store_frontier_retry(c->store, j->id, now_seconds() + wait, r->status, why));
+}
+
+static void handle_redirect(struct crawler *c, const struct store_job *j,
+                            const struct fetch_result *r)
+{
+    char *target = NULL;
+    int internal = 0;
+    if (!r->location || url_normalize(r->url, r->location, &target) != URL_OK) {
+        finish(c, j, r, "failed", "redirect without a usable Location", NULL);
+        return;
+    }
+    char *scoped = crawl_scope(c, target, &internal);
+    const char *to = scoped ? scoped : target;
+    if (j->hops + 1 > CRAWL_MAX_HOPS) {
+        finish(c, j, r, "failed", "too many redirects", to);
+    } else {
+        if (scoped)
+            store_failed(c, crawl_enqueue(c, scoped, j->kind, j->depth, j->hops + 1));
+        finish(c, j, r, "done", NULL, to);
+    }
+    free(target);
+    free(scoped);
+}
+
+static void handle_xml(struct crawler *c, const struct store_job *j, const struct fetch_result *r)
+{
+    struct sitemap_list *l = NULL;
+    int rc = sitemap_parse(r->body, r->body_len, r->url, 0, &l);
+    if (rc != SITEMAP_OK) {
+        finish(c, j, r, "done", sitemap_strerror(rc), NULL);
+        return;
+    }
+    for (size_t i = 0; i < l->n_pages && !c->failed; i++)
+        discover(c, l->pages[i], STORE_PAGE, j->depth + 1, 0);
+    for (size_t i = 0; i < l->n_more && !c->failed; i++)
+        discover(c, l->more[i], l->is_feed ? STORE_FEED : STORE_SITEMAP, j->depth, 0);
+    sitemap_list_free(l);
+    finish(c, j, r, "done", NULL, NULL);
+}
+
+static int is_html(const char *ctype)
+{
+    return !ctype || strcasestr(ctype, "html") != NULL;
+}
+
+static int is_xml(const char *ctype)
+{
+    return ctype && (strcasestr(ctype, "xml") || strcasestr(ctype, "atom") ||
+                     strcasestr(ctype, "rss")) && !strcasestr(ctype, "xhtml");
+}
+
+/* A different URL the page names as its real address (canonical, refresh). */
+static char *page_alias(struct crawler *c, const struct extract_page *p, const char *url)
+{
+    const char *cands[2] = {p->refresh, p->canonical};
+    for (int i = 0; i < 2; i++) {
+        int internal;
+        if (!cands[i])
+            continue;
+        char *u = crawl_scope(c, cands[i], &internal);
+        if (u && strcmp(u, url) != 0)
+            return u;
+        free(u);
+    }
+    return NULL;
+}
+
+static void store_body_links(struct crawler *c, const struct store_job *j,
+                             const struct extract_page *p)
+{
+    for (size_t i = 0; i < p->n_body_links && !c->failed; i++) {
+        const struct extract_link *l = &p->body_links[i];
+        int internal;
+        char *u = crawl_scope(c, l->url, &internal);
+        store_failed(c, store_add_link(c->store, j->id, u ? u : l->url,
+                                       l->kind == EXTRACT_RELATED, internal, l->anchor,
+                                       l->context));
+        free(u);
+    }
+}
+
+static void handle_page(struct crawler *c, const struct store_job *j, const struct fetch_result *r)
+{
+    struct extract_page *p = NULL;
+    struct extract_opts eo = {.content_xpath = c->opts->content_xpath};
+    int rc = extract_page(r->body, r->body_len, j->url, r->content_type, &eo, &p);
+    if (rc != EXTRACT_OK) {
+        finish(c, j, r, "done", extract_strerror(rc), NULL);
+        return;
+    }
+    char *alias = page_alias(c, p, j->url);
+    int post = !alias && p->content_blocks <= 1 &&
+               (crawl_is_post_path(c, j->url) || (!c->opts->post_pattern && p->og_article &&
+                                                  !strchr(j->url + strlen(c->origin), '?')));
+    struct store_post sp = {.title = p->title, .date = p->date, .labels = p->labels,
+                            .is_post = post};
+    store_failed(c, store_page_set_post(c->store, j->id, &sp));
+    if (post) {
+        store_body_links(c, j, p);
+        c->prog.posts++;
+    }
+    if (alias && j->hops + 1 <= CRAWL_MAX_HOPS)
+        store_failed(c, crawl_enqueue(c, alias, STORE_PAGE, j->depth, j->hops + 1));
+    for (size_t i = 0; i < p->n_links && !c->failed; i++)
+        discover(c, p->links[i], STORE_PAGE, j->depth + 1, 0);
+    for (size_t i = 0; i < p->n_feeds && !c->failed; i++)
+        discover(c, p->feeds[i], STORE_FEED, j->depth + 1, 0);
+    finish(c, j, r, "done", p->partial ? "partial parse" : NULL, alias);
+    free(alias);
+    extract_page_free(p);
+}
+
+void crawl_handle(struct crawler *c, const struct store_job *j, const struct fetch_result *r)
+{
+    char err[256];
+    c->prog.fetched++;
+    snprintf(c->last_url, sizeof(c->last_url), "%s", j->url);
+    c->prog.url = c->last_url;
+    snprintf(err, sizeof(err), "%s%s%s", r->error ? fetch_strerror(r->error) : "",
+             r->errmsg ? ": " : "", r->errmsg ? r->errmsg : "");
+    store_failed(c, store_log_fetch(c->store, j->id, j->url, now_seconds(), r->status,
+                                    r->error ? err : NULL, r->location, r->body_len, r->seconds));
+    if (r->error == FETCH_ETOOBIG)
+        finish(c, j, r, "failed", err, NULL);
+    else if (r->error != FETCH_OK)
+        retry_or_fail(c, j, r, err);
+    else if (r->status == 429 || r->status >= 500)
+        retry_or_fail(c, j, r, r->status == 429 ? "too many requests" : "server error");
+    else if (r->status >= 300 && r->status < 400 && r->status != 304)
+        handle_redirect(c, j, r);
+    else if (r->status != 200)
+        finish(c, j, r, "done", NULL, NULL);
+    else if (j->kind != STORE_PAGE || is_xml(r->content_type))
+        handle_xml(c, j, r);
+    else if (is_html(r->content_type))
+        handle_page(c, j, r);
+    else
+        finish(c, j, r, "done", "not HTML", NULL);
+}

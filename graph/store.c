@@ -1,0 +1,541 @@
+/* store: the crawl database.
+ *
+ * One SQLite file in WAL mode with synchronous=NORMAL: commits survive a
+ * killed process (matrix S01), readers never block the crawler (S03), and
+ * every write transaction starts with BEGIN IMMEDIATE (S04). The pages table
+ * is also the frontier; a crawl that was killed puts its inflight rows back
+ * in the queue and carries on, and since every insert is idempotent a batch
+ * committed without being acknowledged does no harm (S02). The connection is
+ * opened defensively: SQLITE_DBCONFIG_DEFENSIVE, trusted_schema=OFF, no
+ * extension loading (S08). One crawler per database is enforced with an
+ * exclusive lock row, taken by a long-lived transaction on a second file
+ * (S12). Edges are materialised by store_resolve() so queries stay cheap. */
+#include "blogmap/store.h"
+#include "storeInt.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE IF NOT EXISTS pages("
+    " id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, kind INTEGER NOT NULL DEFAULT 0,"
+    " state TEXT NOT NULL DEFAULT 'queued', depth INTEGER NOT NULL DEFAULT 0,"
+    " hops INTEGER NOT NULL DEFAULT 0, tries INTEGER NOT NULL DEFAULT 0,"
+    " next_at REAL NOT NULL DEFAULT 0, status INTEGER, error TEXT, redirect_to TEXT,"
+    " content_type TEXT, bytes INTEGER, etag TEXT, last_modified TEXT, fetched_at REAL,"
+    " is_post INTEGER NOT NULL DEFAULT 0, title TEXT, date TEXT, labels TEXT, topic TEXT,"
+    " final_id INTEGER);"
+    "CREATE INDEX IF NOT EXISTS pages_queue ON pages(state, kind, next_at);"
+    "CREATE TABLE IF NOT EXISTS links("
+    " src_id INTEGER NOT NULL, url TEXT NOT NULL, kind TEXT NOT NULL,"
+    " internal INTEGER NOT NULL, anchor TEXT, context TEXT, dst_id INTEGER,"
+    " PRIMARY KEY(src_id, url)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS links_url ON links(url);"
+    "CREATE TABLE IF NOT EXISTS edge("
+    " src INTEGER NOT NULL, dst INTEGER NOT NULL, kind TEXT NOT NULL, anchor TEXT,"
+    " context TEXT, PRIMARY KEY(src, dst)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS edge_dst ON edge(dst);"
+    "CREATE TABLE IF NOT EXISTS fetches("
+    " id INTEGER PRIMARY KEY, page_id INTEGER, url TEXT NOT NULL, at REAL NOT NULL,"
+    " status INTEGER, error TEXT, redirect_to TEXT, bytes INTEGER, seconds REAL);"
+    "CREATE VIEW IF NOT EXISTS posts AS"
+    " SELECT p.id, p.url, p.title, p.date, p.labels, p.topic,"
+    "  (SELECT count(*) FROM edge e WHERE e.dst = p.id) AS inbound,"
+    "  (SELECT count(*) FROM edge e WHERE e.src = p.id) AS outbound"
+    " FROM pages p WHERE p.is_post = 1 AND p.state = 'done' AND p.status = 200"
+    "  AND p.final_id = p.id;"
+    "CREATE VIEW IF NOT EXISTS edges AS"
+    " SELECT s.url AS source, t.url AS target, e.kind, e.anchor, e.context"
+    " FROM edge e JOIN pages s ON s.id = e.src JOIN pages t ON t.id = e.dst;"
+    "CREATE VIEW IF NOT EXISTS orphans AS"
+    " SELECT url, title, date FROM posts WHERE inbound = 0;"
+    "CREATE VIEW IF NOT EXISTS broken AS"
+    " SELECT s.url AS source, l.url AS href,"
+    "  CASE WHEN l.dst_id IS NULL AND t.redirect_to IS NOT NULL THEN 'redirect loop'"
+    "   WHEN d.status IS NOT NULL AND d.status <> 200 THEN CAST(d.status AS TEXT)"
+    "   WHEN t.status IS NOT NULL AND t.status <> 200 AND t.status NOT BETWEEN 300 AND 399"
+    "    THEN CAST(t.status AS TEXT)"
+    "   ELSE coalesce(d.error, t.error, 'unreachable') END AS status"
+    " FROM links l JOIN pages s ON s.id = l.src_id"
+    " JOIN pages t ON t.url = l.url LEFT JOIN pages d ON d.id = l.dst_id"
+    " WHERE l.internal = 1 AND s.is_post = 1 AND s.final_id = s.id"
+    "  AND t.state IN ('done', 'failed')"
+    "  AND (d.id IS NULL OR d.state <> 'done' OR d.status <> 200);"
+    "PRAGMA user_version = 1;";
+
+static const char resolve_base_sql[] =
+    "UPDATE pages SET final_id = CASE WHEN redirect_to IS NULL AND state IN ('done','failed')"
+    " THEN id ELSE NULL END;";
+static const char resolve_step_sql[] =
+    "UPDATE pages SET final_id = (SELECT q.final_id FROM pages q WHERE q.url = pages.redirect_to)"
+    " WHERE final_id IS NULL AND redirect_to IS NOT NULL"
+    " AND (SELECT q.final_id FROM pages q WHERE q.url = pages.redirect_to) IS NOT NULL;";
+static const char resolve_links_sql[] =
+    "UPDATE links SET dst_id = (SELECT final_id FROM pages WHERE url = links.url);"
+    "DELETE FROM edge;"
+    "INSERT INTO edge(src, dst, kind, anchor, context)"
+    " SELECT l.src_id, l.dst_id, CASE WHEN max(l.kind = 'related') THEN 'related' ELSE 'inline' END,"
+    "  min(l.anchor), min(l.context)"
+    " FROM links l JOIN pages s ON s.id = l.src_id JOIN pages d ON d.id = l.dst_id"
+    " WHERE s.is_post = 1 AND s.final_id = s.id AND d.is_post = 1 AND d.state = 'done'"
+    "  AND d.status = 200 AND d.final_id = d.id AND d.id <> s.id"
+    " GROUP BY l.src_id, l.dst_id;";
+
+static char *dupstr(const char *s)
+{
+    char *p = strdup(s ? s : "");
+    if (!p)
+        abort();
+    return p;
+}
+
+int store_fail(struct store *s, int code)
+{
+    int ext = s->db ? sqlite3_errcode(s->db) : SQLITE_ERROR;
+    snprintf(s->err, sizeof(s->err), "%s", s->db ? sqlite3_errmsg(s->db) : "no database");
+    if (code == STORE_ESQL) {
+        if (ext == SQLITE_FULL)
+            return STORE_EFULL;
+        if (ext == SQLITE_READONLY || ext == SQLITE_CANTOPEN)
+            return STORE_EREADONLY;
+        if (ext == SQLITE_CORRUPT || ext == SQLITE_NOTADB)
+            return STORE_ECORRUPT;
+    }
+    return code;
+}
+
+int store_exec(struct store *s, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        int rc = store_fail(s, STORE_ESQL);
+        if (msg)
+            snprintf(s->err, sizeof(s->err), "%s", msg);
+        sqlite3_free(msg);
+        return rc;
+    }
+    return STORE_OK;
+}
+
+int store_prepare(struct store *s, const char *sql, sqlite3_stmt **st)
+{
+    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+        return store_fail(s, STORE_ESQL);
+    return STORE_OK;
+}
+
+/* Bind text (or NULL) at position I. */
+static int bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (!v)
+        return sqlite3_bind_null(st, i);
+    return sqlite3_bind_text(st, i, v, (int)strlen(v), SQLITE_TRANSIENT);
+}
+
+/* Step a statement that returns no rows, then reset it. */
+static int step_done(struct store *s, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return store_fail(s, STORE_ESQL);
+    return STORE_OK;
+}
+
+/* A lock file beside the database, held with flock for the crawl. */
+static int take_lock(struct store *s, const char *path)
+{
+    size_t n = strlen(path) + 8;
+    char *lock = malloc(n);
+    if (!lock)
+        abort();
+    snprintf(lock, n, "%s.lock", path);
+    s->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    free(lock);
+    if (s->lock_fd < 0) {
+        snprintf(s->err, sizeof(s->err), "cannot create lock file: %s", strerror(errno));
+        return STORE_EREADONLY;
+    }
+    if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        snprintf(s->err, sizeof(s->err), "another blogmap crawl is using this database");
+        return STORE_ELOCKED;
+    }
+    return STORE_OK;
+}
+
+static int configure(struct store *s, int flags)
+{
+    int on = 1, rc;
+    sqlite3_busy_timeout(s->db, 5000);
+    if (sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on) != SQLITE_OK)
+        return store_fail(s, STORE_ESQL);
+    if ((rc = store_exec(s, "PRAGMA trusted_schema = OFF; PRAGMA foreign_keys = OFF;")))
+        return rc;
+    if ((rc = store_exec(s, "PRAGMA quick_check;")))
+        return rc == STORE_ESQL ? STORE_ECORRUPT : rc;
+    if (!(flags & STORE_WRITE))
+        return STORE_OK;
+    if ((rc = store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")))
+        return rc;
+    return store_exec(s, schema_sql);
+}
+
+int store_open(const char *path, int flags, struct store **out, char **errmsg)
+{
+    struct store *s = calloc(1, sizeof(*s));
+    struct stat st;
+    int rc = STORE_OK;
+    if (!s)
+        abort();
+    s->lock_fd = -1;
+    if (!(flags & STORE_WRITE) && stat(path, &st) != 0) {
+        snprintf(s->err, sizeof(s->err), "no such file");
+        rc = STORE_ENOTFOUND;
+        goto out;
+    }
+    if ((flags & STORE_CRAWL) && (rc = take_lock(s, path)))
+        goto out;
+    int oflags = (flags & STORE_WRITE) ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                       : SQLITE_OPEN_READONLY;
+    if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        rc = store_fail(s, STORE_EOPEN);
+        goto out;
+    }
+    if ((rc = configure(s, flags)))
+        goto out;
+    *out = s;
+    return STORE_OK;
+out:
+    if (errmsg)
+        *errmsg = dupstr(s->err);
+    store_close(s);
+    return rc;
+}
+
+void store_close(struct store *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < sizeof(s->st) / sizeof(s->st[0]); i++)
+        sqlite3_finalize(s->st[i]);
+    if (s->db)
+        sqlite3_close_v2(s->db);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd);
+    free(s);
+}
+
+const char *store_errmsg(const struct store *s)
+{
+    return s ? s->err : "";
+}
+
+int store_begin(struct store *s)
+{
+    return store_exec(s, "BEGIN IMMEDIATE");
+}
+
+int store_commit(struct store *s)
+{
+    return store_exec(s, "COMMIT");
+}
+
+void store_rollback(struct store *s)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* A cached prepared statement, by slot. */
+int store_stmt(struct store *s, enum store_slot slot, const char *sql, sqlite3_stmt **st)
+{
+    if (!s->st[slot]) {
+        int rc = store_prepare(s, sql, &s->st[slot]);
+        if (rc)
+            return rc;
+    }
+    *st = s->st[slot];
+    return STORE_OK;
+}
+
+int store_meta_set(struct store *s, const char *key, const char *value)
+{
+    sqlite3_stmt *st;
+    int rc = store_stmt(s, SLOT_META_SET,
+                        "INSERT INTO meta(key, value) VALUES(?1, ?2)"
+                        " ON CONFLICT(key) DO UPDATE SET value = excluded.value", &st);
+    if (rc)
+        return rc;
+    bind_text(st, 1, key);
+    bind_text(st, 2, value);
+    return step_done(s, st);
+}
+
+int store_meta_get(struct store *s, const char *key, char **out)
+{
+    sqlite3_stmt *st;
+    int rc = store_stmt(s, SLOT_META_GET, "SELECT value FROM meta WHERE key = ?1", &st);
+    if (rc)
+        return rc;
+    bind_text(st, 1, key);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *v = sqlite3_column_text(st, 0);
+        *out = v ? dupstr((const char *)v) : NULL;
+    } else if (rc == SQLITE_DONE) {
+        *out = NULL;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? STORE_OK : store_fail(s, STORE_ESQL);
+}
+
+int store_frontier_add(struct store *s, const char *url, int kind, int depth, int hops,
+                       int *added)
+{
+    sqlite3_stmt *st;
+    int rc = store_stmt(s, SLOT_ADD,
+                        "INSERT INTO pages(url, kind, depth, hops) VALUES(?1, ?2, ?3, ?4)"
+                        " ON CONFLICT(url) DO NOTHING", &st);
+    if (rc)
+        return rc;
+    bind_text(st, 1, url);
+    sqlite3_bind_int(st, 2, kind);
+    sqlite3_bind_int(st, 3, depth);
+    sqlite3_bind_int(st, 4, hops);
+    rc = step_done(s, st);
+    if (!rc && added)
+        *added = sqlite3_changes(s->db) > 0;
+    return rc;
+}
+
+void store_job_release(struct store_job *j)
+{
+    free(j->url);
+    free(j->etag);
+    free(j->last_modified);
+    memset(j, 0, sizeof(*j));
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *v = sqlite3_column_text(st, i);
+    return v ? dupstr((const char *)v) : NULL;
+}
+
+int store_frontier_take(struct store *s, double now, int max, struct store_job *jobs, int *n)
+{
+    sqlite3_stmt *st, *mark;
+    int rc = store_stmt(s, SLOT_TAKE,
+                        "SELECT id, url, kind, depth, hops, tries, etag, last_modified"
+                        " FROM pages WHERE state = 'queued' AND next_at <= ?1"
+                        " ORDER BY kind DESC, id LIMIT ?2", &st);
+    if (!rc)
+        rc = store_stmt(s, SLOT_MARK, "UPDATE pages SET state = 'inflight' WHERE id = ?1", &mark);
+    if (rc)
+        return rc;
+    int k = 0;
+    sqlite3_bind_double(st, 1, now);
+    sqlite3_bind_int(st, 2, max);
+    while (k < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_job *j = &jobs[k++];
+        j->id = sqlite3_column_int64(st, 0);
+        j->url = col_dup(st, 1);
+        j->kind = sqlite3_column_int(st, 2);
+        j->depth = sqlite3_column_int(st, 3);
+        j->hops = sqlite3_column_int(st, 4);
+        j->tries = sqlite3_column_int(st, 5);
+        j->etag = col_dup(st, 6);
+        j->last_modified = col_dup(st, 7);
+    }
+    sqlite3_reset(st);
+    for (int i = 0; i < k && rc != SQLITE_ERROR; i++) {
+        sqlite3_bind_int64(mark, 1, jobs[i].id);
+        if ((rc = step_done(s, mark)))
+            break;
+    }
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW && rc != STORE_OK) {
+        for (int i = 0; i < k; i++)
+            store_job_release(&jobs[i]);
+        return store_fail(s, STORE_ESQL);
+    }
+    *n = k;
+    return STORE_OK;
+}
+
+int store_frontier_next_due(struct store *s, double *when, int *any)
+{
+    sqlite3_stmt *st;
+    int rc = store_stmt(s, SLOT_DUE, "SELECT min(next_at), count(*) FROM pages"
+                                     " WHERE state = 'queued'", &st);
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *any = sqlite3_column_int(st, 1) > 0;
+        *when = sqlite3_column_double(st, 0);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? STORE_OK : store_fail(s, STORE_ESQL);
+}
+
+int store_frontier_requeue(struct store *s)
+{
+    return store_exec(s, "UPDATE pages SET state = 'queued' WHERE state = 'inflight'");
+}
+
+int store_frontier_retry(struct store *s, long id, double next_at, long status, const char *error)
+{
+    sqlite3_stmt *st;
+    int rc = store_stmt(s, SLOT_RETRY,
+                        "UPDATE pages SET state = 'queued', tries = tries + 1, next_at = ?2,"
+                        " status = ?3, error = ?4 WHERE id = ?1", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_double(st, 2, next_at);
+    sqlite3_bind_int64(st, 3, status);
+    bind_text(st, 4, error);
+    return step_done(s, st);
+}
+
+int store_page_finish(struct store *s, long id, const struct store_outcome *o)
+{
+    sqlite3_stmt *st;
+    int rc = store_stmt(s, SLOT_FINISH,
+                        "UPDATE pages SET state = ?2, status = ?3, error = ?4, redirect_to = ?5,"
+                        " content_type = ?6, etag = ?7, last_modified = ?8, bytes = ?9,"
+                        " fetched_at = julianday('now'), tries = tries + 1 WHERE id = ?1", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, o->state);
+    sqlite3_bind_int64(st, 3, o->status);
+    bind_text(st, 4, o->error);
+    bind_text(st, 5, o->redirect_to);
+    bind_text(st, 6, o->content_type);
+    bind_text(st, 7, o->etag);
+    bind_text(st, 8, o->last_modified);
+    sqlite3_bind_int64(st, 9, (sqlite3_int64)o->bytes);
+    return step_done(s, st);
+}
+
+int store_log_fetch(struct store *s, long page_id, const char *url, double at, long status,
+                    const char *error, const char *redirect_to, size_t bytes, double seconds)
+{
+    sqlite3_stmt *st;
+    int rc = store_stmt(s, SLOT_LOG,
+                        "INSERT INTO fetches(page_id, url, at, status, error, redirect_to,"
+                        " bytes, seconds) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, page_id);
+    bind_text(st, 2, url);
+    sqlite3_bind_double(st, 3, at);
+    sqlite3_bind_int64(st, 4, status);
+    bind_text(st, 5, error);
+    bind_text(st, 6, redirect_to);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)bytes);
+    sqlite3_bind_double(st, 8, seconds);
+    return step_done(s, st);
+}
+
+int store_page_set_post(struct store *s, long id, const struct store_post *p)
+{
+    sqlite3_stmt *st, *del;
+    int rc = store_stmt(s, SLOT_POST,
+                        "UPDATE pages SET is_post = ?2, title = ?3, date = ?4, labels = ?5"
+                        " WHERE id = ?1", &st);
+    if (!rc)
+        rc = store_stmt(s, SLOT_DEL_LINKS, "DELETE FROM links WHERE src_id = ?1", &del);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, p->is_post);
+    bind_text(st, 3, p->title);
+    bind_text(st, 4, p->date);
+    bind_text(st, 5, p->labels);
+    if ((rc = step_done(s, st)))
+        return rc;
+    sqlite3_bind_int64(del, 1, id);
+    return step_done(s, del);
+}
+
+int store_add_link(struct store *s, long src_id, const char *url, int related, int internal,
+                   const char *anchor, const char *context)
+{
+    sqlite3_stmt *st;
+    int rc = store_stmt(s, SLOT_LINK,
+                        "INSERT INTO links(src_id, url, kind, internal, anchor, context)"
+                        " VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(src_id, url) DO UPDATE"
+                        " SET kind = CASE WHEN excluded.kind = 'related' THEN 'related'"
+                        " ELSE links.kind END", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, src_id);
+    bind_text(st, 2, url);
+    bind_text(st, 3, related ? "related" : "inline");
+    sqlite3_bind_int(st, 4, internal);
+    bind_text(st, 5, anchor);
+    bind_text(st, 6, context);
+    return step_done(s, st);
+}
+
+int store_resolve(struct store *s)
+{
+    int rc = store_begin(s);
+    if (rc)
+        return rc;
+    if ((rc = store_exec(s, resolve_base_sql)))
+        goto fail;
+    for (int i = 0; i < 16; i++) {
+        if ((rc = store_exec(s, resolve_step_sql)))
+            goto fail;
+        if (sqlite3_changes(s->db) == 0)
+            break;
+    }
+    if ((rc = store_exec(s, resolve_links_sql)))
+        goto fail;
+    return store_commit(s);
+fail:
+    store_rollback(s);
+    return rc;
+}
+
+int store_check(struct store *s)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "PRAGMA integrity_check", &st);
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st);
+    const unsigned char *v = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+    int ok = v && !strcmp((const char *)v, "ok");
+    if (!ok)
+        snprintf(s->err, sizeof(s->err), "integrity check: %s", v ? (const char *)v : "failed");
+    sqlite3_finalize(st);
+    return ok ? STORE_OK : STORE_ECORRUPT;
+}
+
+const char *store_strerror(int code)
+{
+    switch (code) {
+    case STORE_OK: return "ok";
+    case STORE_EOPEN: return "cannot open database";
+    case STORE_ESQL: return "database error";
+    case STORE_ELOCKED: return "database in use by another crawl";
+    case STORE_EFULL: return "disk or database full";
+    case STORE_ECORRUPT: return "not a valid blogmap database";
+    case STORE_EREADONLY: return "database is read-only";
+    case STORE_ENOTFOUND: return "no such database";
+    default: return "database error";
+    }
+}

@@ -1,0 +1,26 @@
+/* storeInt: the struct behind the opaque struct store, for graph/ files that
+ * run their own SQL (queries). Never included outside graph/. */
+#ifndef BLOGMAP_STORE_INT_H
+#define BLOGMAP_STORE_INT_H
+
+#include <sqlite3.h>
+
+enum store_slot {
+    SLOT_META_SET, SLOT_META_GET, SLOT_ADD, SLOT_TAKE, SLOT_MARK, SLOT_DUE, SLOT_RETRY,
+    SLOT_FINISH, SLOT_LOG, SLOT_POST, SLOT_DEL_LINKS, SLOT_LINK, SLOT_COUNT
+};
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *st[SLOT_COUNT];   /* cached statements, finalized on close */
+    int lock_fd;                    /* flock'd lock file while crawling, or -1 */
+    char err[512];
+};
+
+/* Record SQLite's message and map its error to an enum store_error. */
+int store_fail(struct store *s, int code);
+int store_exec(struct store *s, const char *sql);
+int store_prepare(struct store *s, const char *sql, sqlite3_stmt **st);
+int store_stmt(struct store *s, enum store_slot slot, const char *sql, sqlite3_stmt **st);
+
+#endif

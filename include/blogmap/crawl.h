@@ -1,0 +1,57 @@
+/* crawl: the crawl loop. Discovers a blog's pages (robots.txt Sitemap lines,
+ * /sitemap.xml, feeds, listing pages), fetches them politely through fetch.h,
+ * reads them with extract.h and sitemap.h, and records pages, post facts,
+ * body links and every fetch outcome in the store. Resumable: all state is
+ * in the store. The caller owns the store and the options. */
+#ifndef BLOGMAP_CRAWL_H
+#define BLOGMAP_CRAWL_H
+
+#include <stddef.h>
+
+#include "blogmap/store.h"
+
+enum crawl_error {
+    CRAWL_OK = 0,
+    CRAWL_EURL = -1,        /* the start URL is not an http(s) URL */
+    CRAWL_EROBOTS = -2,     /* robots.txt unreachable: the site is off limits */
+    CRAWL_ESTORE = -3,      /* the database failed (see the message) */
+    CRAWL_EFETCH = -4,      /* libcurl could not be set up */
+    CRAWL_EOPTION = -5      /* a bad --post-pattern or --content-xpath */
+};
+
+struct crawl_progress {
+    long fetched;           /* fetches finished this run */
+    long queued;            /* URLs still waiting */
+    long errors;            /* failed fetches this run */
+    long posts;             /* posts stored this run */
+    const char *url;        /* last URL finished */
+};
+
+typedef void (*crawl_progress_fn)(void *ctx, const struct crawl_progress *p);
+
+struct crawl_opts {
+    const char *start_url;
+    const char *user_agent;         /* default "blogmap/VERSION (+...)" */
+    const char *robots_agent;       /* product token for robots.txt, "blogmap" */
+    const char *mirror_dir;         /* read pages from this directory */
+    const char *content_xpath;      /* override post body selectors */
+    const char *post_pattern;       /* POSIX ERE on the path: which pages are posts */
+    const char *const *aliases;     /* other host names of the same blog */
+    size_t n_aliases;
+    double delay;                   /* seconds between request starts (>= 0) */
+    int concurrency;                /* parallel requests to the host (>= 1) */
+    long max_pages;                 /* fetch budget, 0 = default 100000 */
+    int max_depth;                  /* link hops from the start, 0 = default 50 */
+    int max_tries;                  /* attempts per URL, 0 = default 4 */
+    crawl_progress_fn progress;     /* called now and then; may be NULL */
+    void *progress_ctx;
+};
+
+/* Crawl into S. Returns CRAWL_OK or a negative enum crawl_error with a
+ * malloc'd message in *ERRMSG (caller frees). SUMMARY may be NULL. */
+int crawl_run(struct store *s, const struct crawl_opts *o, struct crawl_progress *summary,
+              char **errmsg);
+
+const char *crawl_strerror(int code);
+
+#endif

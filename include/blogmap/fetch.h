@@ -1,0 +1,77 @@
+/* fetch: concurrent HTTP GETs over libcurl's multi interface (keep-alive,
+ * gzip, timeouts, body caps counted on decoded bytes), or reads from a local
+ * mirror directory. Redirects are not followed here: a 3xx is returned with
+ * its absolute Location so the caller can vet each hop. The fetcher owns its
+ * transfers; a struct fetch_result is lent to the callback only for the
+ * duration of the call. */
+#ifndef BLOGMAP_FETCH_H
+#define BLOGMAP_FETCH_H
+
+#include <stddef.h>
+
+enum fetch_error {
+    FETCH_OK = 0,
+    FETCH_ENOMEM = -1,
+    FETCH_ETOOBIG = -2,     /* body larger than max_body (decoded bytes) */
+    FETCH_ETIMEOUT = -3,    /* connect, stall or total timeout */
+    FETCH_ECONNECT = -4,    /* refused, unreachable, DNS failure */
+    FETCH_ERECV = -5,       /* reset, bad framing, truncated body */
+    FETCH_EPROTO = -6,      /* not HTTP, bad encoding, TLS failure */
+    FETCH_EBLOCKED = -7,    /* address refused (private network) */
+    FETCH_EINIT = -8,       /* libcurl could not be set up */
+    FETCH_EOTHER = -9
+};
+
+struct fetch_opts {
+    const char *user_agent;     /* sent as User-Agent; required */
+    const char *mirror_dir;     /* non-NULL: read DIR/path instead of the network */
+    long connect_timeout_ms;    /* default 10000 */
+    long timeout_ms;            /* whole transfer, default 60000 */
+    long stall_seconds;         /* abort below 1 byte/s for this long, default 15 */
+    size_t max_body;            /* decoded bytes, default 8 MiB */
+    int max_connections;        /* total open connections, default 8 */
+};
+
+struct fetch_result {
+    long tag;                   /* as given to fetch_add */
+    const char *url;            /* as requested */
+    long status;                /* HTTP status, 0 when no response */
+    int error;                  /* FETCH_OK or a negative enum fetch_error */
+    const char *errmsg;         /* detail for error, else NULL */
+    const char *location;       /* absolute redirect target on 3xx, else NULL */
+    const char *content_type;   /* may be NULL */
+    const char *etag;           /* may be NULL */
+    const char *last_modified;  /* may be NULL */
+    const char *body;           /* NUL-terminated; body_len excludes the NUL */
+    size_t body_len;
+    long retry_after;           /* seconds from Retry-After, -1 when absent */
+    double seconds;             /* time the transfer took */
+};
+
+typedef void (*fetch_done_fn)(const struct fetch_result *res, void *ctx);
+
+struct fetcher;
+
+/* Create a fetcher. Returns FETCH_OK and stores it in *OUT, or an error. */
+int fetch_new(const struct fetch_opts *opts, struct fetcher **out);
+void fetch_free(struct fetcher *f);
+
+/* Queue a GET of URL (absolute http or https). IF_NONE_MATCH and
+ * IF_MODIFIED_SINCE may be NULL. */
+int fetch_add(struct fetcher *f, const char *url, long tag,
+              const char *if_none_match, const char *if_modified_since);
+
+/* Transfers queued or running. */
+int fetch_pending(const struct fetcher *f);
+
+/* Run transfers for at most TIMEOUT_MS and call DONE for each that ended.
+ * Returns the number completed (>= 0) or a negative enum fetch_error. */
+int fetch_poll(struct fetcher *f, int timeout_ms, fetch_done_fn done, void *ctx);
+
+const char *fetch_strerror(int code);
+
+/* Process-wide libcurl set-up and tear-down; call once from main(). */
+int fetch_global_init(void);
+void fetch_global_cleanup(void);
+
+#endif

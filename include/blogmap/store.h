@@ -1,0 +1,111 @@
+/* store: the crawl database (SQLite, WAL). Pages double as the crawl
+ * frontier (queued -> inflight -> done/failed/skipped), so a killed crawl
+ * resumes where it stopped; links, fetch outcomes and resolved post-to-post
+ * edges live beside them, with SQL views for users. A struct store is owned
+ * by the caller (store_open / store_close); strings passed in are copied,
+ * strings handed out in struct store_job belong to the caller
+ * (store_job_release). */
+#ifndef BLOGMAP_STORE_H
+#define BLOGMAP_STORE_H
+
+#include <stddef.h>
+
+enum store_error {
+    STORE_OK = 0,
+    STORE_EOPEN = -1,       /* cannot open or create the file */
+    STORE_ESQL = -2,        /* an SQLite call failed; see store_errmsg */
+    STORE_ELOCKED = -3,     /* another crawler holds this database */
+    STORE_EFULL = -4,       /* disk or database full */
+    STORE_ECORRUPT = -5,    /* not a blogmap database, or damaged */
+    STORE_EREADONLY = -6,   /* the file cannot be written */
+    STORE_ENOTFOUND = -7    /* the file does not exist (read-only open) */
+};
+
+enum store_flags {
+    STORE_READ = 0,         /* existing database, read-only */
+    STORE_WRITE = 1,        /* create if missing, read-write */
+    STORE_CRAWL = 2         /* with STORE_WRITE: take the single-crawler lock */
+};
+
+enum store_kind { STORE_PAGE = 0, STORE_SITEMAP = 1, STORE_FEED = 2 };
+
+struct store;
+
+/* Open PATH. On failure returns a negative enum store_error and, if ERRMSG
+ * is non-NULL, a malloc'd message in *ERRMSG for the caller to free. */
+int store_open(const char *path, int flags, struct store **out, char **errmsg);
+void store_close(struct store *s);
+
+/* The message of the last failed call on S ("" when none). */
+const char *store_errmsg(const struct store *s);
+
+int store_begin(struct store *s);       /* BEGIN IMMEDIATE */
+int store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* Key/value settings of the crawl (start URL, robots.txt text, ...).
+ * store_meta_get stores a malloc'd copy or NULL in *OUT. */
+int store_meta_set(struct store *s, const char *key, const char *value);
+int store_meta_get(struct store *s, const char *key, char **out);
+
+/* Queue URL unless known. *ADDED (may be NULL) says whether it was new. */
+int store_frontier_add(struct store *s, const char *url, int kind, int depth, int hops,
+                       int *added);
+
+struct store_job {
+    long id;
+    char *url;
+    int kind, depth, hops, tries;
+    char *etag, *last_modified;
+};
+void store_job_release(struct store_job *j);
+
+/* Take up to MAX queued jobs due at NOW (robots-free order: sitemaps and
+ * feeds first, then pages in discovery order) and mark them inflight.
+ * Stores the count in *N. */
+int store_frontier_take(struct store *s, double now, int max, struct store_job *jobs, int *n);
+
+/* Earliest next_at among queued jobs in *WHEN; *ANY = 0 when none queued. */
+int store_frontier_next_due(struct store *s, double *when, int *any);
+
+/* Put inflight jobs back in the queue (start of a resumed crawl). */
+int store_frontier_requeue(struct store *s);
+
+/* Back to the queue after a failed attempt, due at NEXT_AT, tries + 1. */
+int store_frontier_retry(struct store *s, long id, double next_at, long status,
+                         const char *error);
+
+struct store_outcome {
+    const char *state;          /* "done", "failed" or "skipped" */
+    long status;                /* HTTP status, 0 when none */
+    const char *error;          /* NULL when none */
+    const char *redirect_to;    /* redirect, refresh or canonical target */
+    const char *content_type, *etag, *last_modified;
+    size_t bytes;
+};
+int store_page_finish(struct store *s, long id, const struct store_outcome *o);
+
+/* Log one fetch attempt. */
+int store_log_fetch(struct store *s, long page_id, const char *url, double at, long status,
+                    const char *error, const char *redirect_to, size_t bytes, double seconds);
+
+struct store_post {
+    const char *title, *date, *labels;
+    int is_post;
+};
+/* Set a page's post facts and replace its body links (call inside a
+ * transaction, then store_add_link for each link). */
+int store_page_set_post(struct store *s, long id, const struct store_post *p);
+int store_add_link(struct store *s, long src_id, const char *url, int related, int internal,
+                   const char *anchor, const char *context);
+
+/* Follow redirects and canonicals to each URL's final page, then rebuild
+ * the post-to-post edge table. */
+int store_resolve(struct store *s);
+
+/* PRAGMA integrity_check; returns STORE_OK when it says ok. */
+int store_check(struct store *s);
+
+const char *store_strerror(int code);
+
+#endif
