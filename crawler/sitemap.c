@@ -1,6 +1,6 @@
 /* sitemap: sitemaps and feeds, read with libxml2's XML reader options that
  * forbid the network, DTDs and entity expansion (XML_PARSE_NONET, no NOENT,
- * no DTDLOAD, never XML_PARSE_HUGE). Elements are matched by local name so
+ * no DTDLOAD, never the HUGE option). Elements are matched by local name so
  * namespaced and un-namespaced documents both work: <urlset>/<url>/<loc>,
  * <sitemapindex>/<sitemap>/<loc>, Atom <feed>/<entry>/<link rel=alternate>
  * and <link rel=next>, RSS <channel>/<item>/<link>. */

@@ -41,7 +41,7 @@ struct url_param {
 /* Dropped from every query; names compared case-insensitively. */
 static const char *const url_drop_params[] = {
     "fbclid", "gclid", "dclid", "msclkid", "mc_eid", "mc_cid", "_ga",
-    "showComment", "replytocom", "PHPSESSID", "jsessionid", "sid", NULL
+    "showComment", "replytocom", "PHPSESSID", "jsessionid", "sid", "toggleopen", NULL
 };
 
 /* Dropped when widgetType=BlogArchive marks a Blogger archive toggle. */
