@@ -164,7 +164,7 @@ static char *find_labels(xmlXPathContextPtr xc)
         char *t = extract_node_text(o->nodesetval->nodeTab[i], 128);
         if (*t && !(tb.data && strstr(tb.data, t))) {
             if (tb.len)
-                textbuf_add_collapsed(&tb, ",");
+                textbuf_add_collapsed(&tb, ", ");
             textbuf_add_collapsed(&tb, t);
         }
         free(t);
