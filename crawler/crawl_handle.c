@@ -276,7 +276,7 @@ static void handle_page(struct crawler *c, const struct store_job *j, const stru
     char *alias = page_alias(c, p, j->url);
     int post = !alias && p->content_blocks <= 1 &&
                (crawl_is_post_path(c, j->url) || (!c->opts->post_pattern && p->og_article &&
-                                                  !strchr(j->url + strlen(c->origin), '?')));
+                                                  p->date && !strchr(j->url + strlen(c->origin), '?')));
     struct store_post sp = {.title = p->title, .date = p->date, .labels = p->labels,
                             .is_post = post};
     store_failed(c, store_page_set_post(c->store, j->id, &sp));

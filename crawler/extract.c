@@ -52,6 +52,7 @@ struct line {
     size_t n_links;
     size_t link_chars;      /* characters of anchor text on the line */
     int related_el;         /* some link sits in a "related" element */
+    int bullet;             /* a list item, or text opening with a bullet */
 };
 
 struct walker {
@@ -63,6 +64,8 @@ struct walker {
     unsigned char *link_related_el;     /* per body link */
     size_t cap_body;
 };
+
+static size_t word_chars(const char *s);
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -168,7 +171,7 @@ static void add_body_link(struct walker *w, xmlNodePtr a, int in_related)
     p->n_body_links++;
     struct line *ln = cur_line(w);
     ln->n_links++;
-    ln->link_chars += strlen(l->anchor);
+    ln->link_chars += word_chars(l->anchor);
     ln->related_el |= in_related;
     textbuf_add_collapsed(&ln->text, l->anchor);
 out:
@@ -195,6 +198,8 @@ static void walk_body(struct walker *w, xmlNodePtr root)
             } else {
                 if (block_element(n->name))
                     line_break(w);
+                if (!strcasecmp((const char *)n->name, "li"))
+                    cur_line(w)->bullet = 1;
                 if (related_element(n))
                     related_depth++;
                 descend = n->children != NULL;
@@ -242,13 +247,19 @@ static int is_leadin(const char *text)
     return 0;
 }
 
+/* Letters and digits of S (ASCII), the measure of text used below. */
+static size_t word_chars(const char *s)
+{
+    size_t n = 0;
+    for (; s && *s; s++)
+        n += isalnum((unsigned char)*s) != 0;
+    return n;
+}
+
 /* Characters of a line that are not link text or list bullets. */
 static size_t prose_chars(const struct line *l)
 {
-    size_t n = 0;
-    for (const char *s = l->text.data ? l->text.data : ""; *s; s++)
-        if (!strchr("-*:;,.()[] \t", *s) && !((unsigned char)*s & 0x80))
-            n++;
+    size_t n = word_chars(l->text.data);
     return n > l->link_chars ? n - l->link_chars : 0;
 }
 
@@ -267,6 +278,16 @@ static char *line_context(const struct line *l)
     textbuf_init(&tb, EXTRACT_CONTEXT_MAX);
     textbuf_add_collapsed(&tb, l->text.data ? l->text.data : "");
     return textbuf_take(&tb);
+}
+
+/* A line that reads as an item of a list of links: a list item or bulleted
+ * line with little prose, or a line that is mostly its links' text. */
+static int list_like(const struct line *l, size_t prose)
+{
+    const char *t = l->text.data ? l->text.data : "";
+    int bullet = l->bullet || *t == '-' || *t == '*' || !strncmp(t, "\xe2\x80\xa2", 3);
+    size_t half = l->link_chars / 2 > 12 ? l->link_chars / 2 : 12;
+    return (bullet && prose <= 60) || prose <= half;
 }
 
 /* Decide each body link's kind from the lines around it. */
@@ -288,7 +309,7 @@ static void classify_lines(struct walker *w)
         }
         if (is_leadin(t))
             related = 1;
-        else if (prose > 60)
+        else if (!list_like(l, prose))
             related = 0;
         set_line_kind(w, l, related);
         for (size_t k = 0; k < l->n_links; k++)

@@ -41,7 +41,8 @@ struct url_param {
 /* Dropped from every query; names compared case-insensitively. */
 static const char *const url_drop_params[] = {
     "fbclid", "gclid", "dclid", "msclkid", "mc_eid", "mc_cid", "_ga",
-    "showComment", "replytocom", "PHPSESSID", "jsessionid", "sid", "toggleopen", NULL
+    "showComment", "replytocom", "PHPSESSID", "jsessionid", "sid", "toggleopen",
+    "relatedposts_hit", "relatedposts_origin", "relatedposts_position", NULL
 };
 
 /* Dropped when widgetType=BlogArchive marks a Blogger archive toggle. */
