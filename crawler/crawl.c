@@ -332,6 +332,7 @@ int crawl_run(struct store *s, const struct crawl_opts *o, struct crawl_progress
         rc = load_robots(&c);
     if (!rc) {
         effective_delay(&c);
+        c.next_start = now_seconds() + c.delay;     /* robots.txt was a request too */
         if ((rc = seed(&c, start)))
             snprintf(c.err, sizeof(c.err), "%s", store_errmsg(s));
         rc = rc ? CRAWL_ESTORE : run_loop(&c);

@@ -142,10 +142,25 @@ int crawl_enqueue(struct crawler *c, const char *url, int kind, int depth, int h
     return rc;
 }
 
+/* Feeds that repeat what the posts feed says: per-post comment feeds (one
+ * per post on Blogger and WordPress) and RSS twins of the Atom feed. */
+static int redundant_feed(const char *url)
+{
+    const char *path = strstr(url, "://");
+    path = path ? strchr(path + 3, '/') : NULL;
+    if (!path)
+        return 0;
+    size_t n = strlen(path);
+    int post_feed = n > 6 && !strcmp(path + n - 6, "/feed/") && strchr(path + 1, '/') != path + n - 5;
+    return strstr(path, "/comments/") || strstr(path, "alt=rss") || post_feed;
+}
+
 /* Queue a discovered URL if it is on the blog. */
 static void discover(struct crawler *c, const char *url, int kind, int depth, int hops)
 {
     int internal;
+    if (redundant_feed(url))
+        return;
     char *u = crawl_scope(c, url, &internal);
     if (u)
         store_failed(c, crawl_enqueue(c, u, kind, depth, hops));

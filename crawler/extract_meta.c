@@ -16,8 +16,8 @@
 #define CLASS(c) "contains(concat(' ', normalize-space(@class), ' '), ' " c " ')"
 
 static const char *const title_paths[] = {
-    "(//*[" CLASS("post-title") "])[1]",
-    "(//*[" CLASS("entry-title") "])[1]",
+    "(//*[" CLASS("post-title") " or " CLASS("entry-title") "][not(ancestor::nav)]"
+    "[not(ancestor::aside)][not(ancestor::*[contains(@class, 'nav')])])[1]",
     "(//*[" CLASS("p-name") "])[1]",
     "//meta[@property='og:title']/@content",
     "(//article//h1)[1]",

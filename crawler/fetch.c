@@ -382,10 +382,11 @@ static char *mirror_file(const char *dir, const char *url)
     curl_url_get(u, CURLUPART_QUERY, &query, CURLU_URLDECODE);
     if (strstr(path, "/../") || strstr(path, "\n"))
         goto out;
-    n = strlen(dir) + strlen(path) + (query ? strlen(query) : 0) + 16;
+    n = strlen(dir) + strlen(path) + (query ? strlen(query) : 0) + 32;
     out = xcalloc(1, n);
     if (query) {
-        snprintf(out, n, "%s%s?%s", dir, path, query);
+        const char *idx = path[strlen(path) - 1] == '/' ? "index.html" : "";
+        snprintf(out, n, "%s%s%s?%s", dir, path, idx, query);
         if (stat(out, &st) == 0 && S_ISREG(st.st_mode))
             goto out;
     }
