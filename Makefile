@@ -25,9 +25,10 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 # Debian packages the build, tests and demo need (checked with dpkg-query).
 DEB_PKGS  := build-essential pkg-config libcurl4-openssl-dev libxml2-dev libsqlite3-dev \
-             libgraphviz-dev graphviz libinih-dev libcmocka-dev python3 sqlite3 ca-certificates
+             libgraphviz-dev graphviz libinih-dev libcmocka-dev python3 sqlite3 ca-certificates \
+             cppcheck
 
-.PHONY: all deps demo test check unit e2e hdr-check lint san clean install bench
+.PHONY: all deps demo test check check-san unit e2e hdr-check lint san clean install bench
 all: $(BUILD)/blogmap
 
 $(BUILD)/blogmap: $(CLI_OBJ) $(BUILD)/libblogmap.a
@@ -57,15 +58,20 @@ unit: $(UNIT_BIN)
 e2e: $(BUILD)/blogmap
 	python3 tests/e2e/run.py --bin $(BUILD)/blogmap
 
+# The README's test command: unit and end-to-end tests, then the same under
+# ASan+UBSan+LSan, the header check and lint (everything `make check` runs).
 test: deps
 	$(MAKE) unit e2e
+	$(MAKE) check-san hdr-check lint
 
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 san:
 	$(MAKE) BUILD=build-san CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="-fsanitize=address,undefined" \
 	    build-san/blogmap $(UNIT_SRC:tests/unit/%.c=build-san/tests/%)
 
-check: test san hdr-check lint
+check: test
+
+check-san: san
 	@set -e; export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; \
