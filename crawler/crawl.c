@@ -21,7 +21,7 @@
 #define CRAWL_DELAY_CAP 300.0
 #define CRAWL_DEFAULT_PAGES 100000L
 
-static double now_seconds(void)
+double crawl_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -67,7 +67,7 @@ static int fetch_one(struct crawler *c, const char *url, struct robots_fetch *rf
         if (n < 0)
             rc = n;
     }
-    store_log_fetch(c->store, 0, url, now_seconds(), rf->status,
+    store_log_fetch(c->store, 0, url, crawl_now(), rf->status,
                     rf->error ? fetch_strerror(rf->error) : NULL, rf->location, rf->len, 0);
     return rc;
 }
@@ -102,9 +102,13 @@ static int load_robots(struct crawler *c)
             c->robots = robots_new_allow_all();
         } else {
             c->robots = robots_new_disallow_all();
-            snprintf(c->err, sizeof(c->err), "robots.txt at '%s' unreachable (%s%ld): "
-                     "the site may not be crawled now", url,
-                     rf.error ? "error " : "status ", rf.error ? (long)rf.error : rf.status);
+            char why[64];
+            if (rf.error)
+                snprintf(why, sizeof(why), "%s", fetch_strerror(rf.error));
+            else
+                snprintf(why, sizeof(why), "status %ld", rf.status);
+            snprintf(c->err, sizeof(c->err), "robots.txt at '%s' unreachable (%s): "
+                     "the site may not be crawled now", url, why);
             rc = CRAWL_EROBOTS;
         }
         free(rf.body);
@@ -237,7 +241,7 @@ static int end_batch(struct crawler *c)
 
 static void report(struct crawler *c, double *last, int force)
 {
-    double now = now_seconds();
+    double now = crawl_now();
     if (!c->opts->progress || (!force && now - *last < 0.5))
         return;
     *last = now;
@@ -273,7 +277,7 @@ static int run_loop(struct crawler *c)
     double last_report = 0;
     int finished = 0, rc = CRAWL_OK;
     while (!c->failed) {
-        double now = now_seconds();
+        double now = crawl_now();
         if ((rc = start_due(c, now)))
             break;
         int wait = idle_wait_ms(c, now, &finished);
@@ -332,7 +336,7 @@ int crawl_run(struct store *s, const struct crawl_opts *o, struct crawl_progress
         rc = load_robots(&c);
     if (!rc) {
         effective_delay(&c);
-        c.next_start = now_seconds() + c.delay;     /* robots.txt was a request too */
+        c.next_start = crawl_now() + c.delay;     /* robots.txt was a request too */
         if ((rc = seed(&c, start)))
             snprintf(c.err, sizeof(c.err), "%s", store_errmsg(s));
         rc = rc ? CRAWL_ESTORE : run_loop(&c);

@@ -42,6 +42,9 @@ char *crawl_scope(const struct crawler *c, const char *url, int *internal);
 /* Queue URL (already in scope) unless robots.txt forbids it or it is a trap. */
 int crawl_enqueue(struct crawler *c, const char *url, int kind, int depth, int hops);
 
+/* Wall-clock seconds since the epoch. */
+double crawl_now(void);
+
 /* Handle one finished fetch of JOB. */
 void crawl_handle(struct crawler *c, const struct store_job *job,
                   const struct fetch_result *r);

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 static const char *const default_post_patterns[] = {
     "^/[0-9]{4}/[0-9]{2}/[^/?]+\\.html?$",                      /* Blogger, Jekyll */
@@ -25,13 +24,6 @@ static const char *const default_post_patterns[] = {
     "^/(post|posts|blog|article|articles|entry|entries|notes)/"
     "([^/?]*[^0-9/?][^/?]*)/?$",                                /* Hugo, Ghost, Jekyll */
 };
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void store_failed(struct crawler *c, int rc)
 {
@@ -190,14 +182,14 @@ static void retry_or_fail(struct crawler *c, const struct store_job *j,
         wait = r->retry_after > CRAWL_RETRY_AFTER_CAP ? CRAWL_RETRY_AFTER_CAP : r->retry_after;
         if (wait < 1)
             wait = 1;
-        if (c->next_start < now_seconds() + wait)
-            c->next_start = now_seconds() + wait;      /* the whole host waits */
+        if (c->next_start < crawl_now() + wait)
+            c->next_start = crawl_now() + wait;      /* the whole host waits */
     }
     if (j->tries + 1 >= max) {
         finish(c, j, r, "failed", why, NULL);
         return;
     }
-    store_failed(c, store_frontier_retry(c->store, j->id, now_seconds() + wait, r->status, why));
+    store_failed(c, store_frontier_retry(c->store, j->id, crawl_now() + wait, r->status, why));
 }
 
 static void handle_redirect(struct crawler *c, const struct store_job *j,
@@ -318,7 +310,7 @@ void crawl_handle(struct crawler *c, const struct store_job *j, const struct fet
     c->prog.url = c->last_url;
     snprintf(err, sizeof(err), "%s%s%s", r->error ? fetch_strerror(r->error) : "",
              r->errmsg ? ": " : "", r->errmsg ? r->errmsg : "");
-    store_failed(c, store_log_fetch(c->store, j->id, j->url, now_seconds(), r->status,
+    store_failed(c, store_log_fetch(c->store, j->id, j->url, crawl_now(), r->status,
                                     r->error ? err : NULL, r->location, r->body_len, r->seconds));
     if (r->error == FETCH_ETOOBIG)
         finish(c, j, r, "failed", err, NULL);
