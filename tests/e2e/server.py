@@ -592,16 +592,22 @@ def main(argv=None):
     except (OSError, ValueError) as e:
         print("error: %s" % e, file=sys.stderr)
         return 2
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
-    srv.start()
-    print(srv.base + "/", flush=True)
+    # SIGTERM and SIGINT both end the wait below; the handler only raises,
+    # since taking a lock inside a signal handler can deadlock.
+    signal.signal(signal.SIGTERM, _interrupted)
     try:
-        done.wait(args.seconds)
+        srv.start()
+        print(srv.base + "/", flush=True)
+        time.sleep(args.seconds)
     except KeyboardInterrupt:
         pass
-    srv.stop()
+    finally:
+        srv.stop()
     return 0
+
+
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
