@@ -200,11 +200,9 @@ static void walk_body(struct walker *w, xmlNodePtr root)
                     line_break(w);
                 if (!strcasecmp((const char *)n->name, "li"))
                     cur_line(w)->bullet = 1;
-                if (related_element(n))
-                    related_depth++;
                 descend = n->children != NULL;
-                if (!descend && related_element(n))
-                    related_depth--;
+                if (descend && related_element(n))
+                    related_depth++;
             }
         }
         if (descend) {
