@@ -19,7 +19,7 @@ LDLIBS    += $(PKG_LIBS) -lm
 LIB_SRC   := $(sort $(wildcard crawler/*.c graph/*.c))
 CLI_SRC   := $(sort $(wildcard cli/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/topics_default.o
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -36,6 +36,16 @@ $(BUILD)/blogmap: $(CLI_OBJ) $(BUILD)/libblogmap.a
 
 $(BUILD)/libblogmap.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
+
+# The built-in topics.conf, compiled in as a string.
+$(BUILD)/gen/topics_default.c: graph/topics.conf
+	@mkdir -p $(dir $@)
+	{ echo '#include "topicsInt.h"'; echo 'const char topics_builtin_conf[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/topics_default.o: $(BUILD)/gen/topics_default.c
+	$(CC) $(CPPFLAGS) -Igraph $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

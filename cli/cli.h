@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "blogmap/query.h"
+#include "blogmap/topics.h"
 
 #define BLOGMAP_VERSION "0.1.0"
 #define EXIT_USAGE 2
@@ -17,6 +18,9 @@ int cmd_edges(int argc, char **argv);
 int cmd_orphans(int argc, char **argv);
 int cmd_broken(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_topics(int argc, char **argv);
+int cmd_classify(int argc, char **argv);
+int cmd_map(int argc, char **argv);
 
 enum output_format { OUTPUT_AUTO, OUTPUT_TABLE, OUTPUT_TSV, OUTPUT_CSV, OUTPUT_JSON };
 
@@ -32,5 +36,13 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Open a database read-only for a query command; prints the error. */
 struct store *cli_open_db(const char *path);
+
+/* The topics to use: PATH, else topics.conf beside DB, else the built-in
+ * set. Prints the error and returns NULL on failure. */
+struct topics *cli_load_topics(const char *db, const char *path);
+
+/* Open an existing database for writing and classify its posts with T if
+ * the stored themes are stale. Prints the error and returns NULL on failure. */
+struct store *cli_open_classified(const char *db, const struct topics *t);
 
 #endif

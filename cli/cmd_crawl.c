@@ -2,6 +2,7 @@
  * writing (taking the one-crawler lock), run the crawl with a progress line
  * on stderr when stderr is a terminal, and print a one-line summary. */
 #include "cli.h"
+#include "blogmap/classify.h"
 #include "blogmap/crawl.h"
 #include "blogmap/extract.h"
 
@@ -31,11 +32,13 @@ static const char crawl_usage[] =
     "                           .entry-content, .post-content, .e-content, article, main)\n"
     "      --post-pattern RE    extended regex on the URL path that marks posts\n"
     "      --alias HOST         another host name of the same blog (repeatable)\n"
+    "  -t, --topics FILE        themes to classify posts by (default: topics.conf\n"
+    "                           beside the database, else the built-in set)\n"
     "  -q, --quiet              no progress line\n";
 
 struct crawl_cli {
     struct crawl_opts o;
-    const char *db;
+    const char *db, *topics;
     const char *aliases[MAX_ALIASES];
     int quiet, concurrency_set;
 };
@@ -105,6 +108,7 @@ static int parse_option(struct crawl_cli *cc, int c, const char *arg)
         cc->aliases[cc->o.n_aliases++] = arg;
         return 0;
     case 'q': cc->quiet = 1; return 0;
+    case 't': cc->topics = arg; return 0;
     default: return -1;
     }
 }
@@ -118,12 +122,13 @@ static int parse_args(struct crawl_cli *cc, int argc, char **argv)
         {"max-pages", required_argument, NULL, 'P'}, {"max-depth", required_argument, NULL, 'L'},
         {"content-xpath", required_argument, NULL, 'x'},
         {"post-pattern", required_argument, NULL, 'p'}, {"alias", required_argument, NULL, 'a'},
-        {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
+        {"quiet", no_argument, NULL, 'q'}, {"topics", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "d:c:A:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:c:A:t:qh", longopts, NULL)) != -1) {
         if (c == 'h') {
             fputs(crawl_usage, stdout);
             return 1;
@@ -148,9 +153,12 @@ int cmd_crawl(int argc, char **argv)
     char *msg = NULL;
     cc.o.delay = 1.0;
     cc.o.user_agent = "Mozilla/5.0 (compatible; blogmap/" BLOGMAP_VERSION ")";
+    struct topics *topics = NULL;
     int rc = parse_args(&cc, argc, argv);
     if (rc)
         return rc > 0 ? 0 : EXIT_USAGE;
+    if (!(topics = cli_load_topics(cc.db, cc.topics)))
+        return 1;
     cc.o.aliases = cc.aliases;
     if (!cc.concurrency_set)
         cc.o.concurrency = cc.o.delay == 0 ? 4 : 1;
@@ -159,6 +167,7 @@ int cmd_crawl(int argc, char **argv)
     if ((rc = store_open(cc.db, STORE_WRITE | STORE_CRAWL, &s, &msg))) {
         cli_error("cannot open '%s': %s", cc.db, msg ? msg : store_strerror(rc));
         free(msg);
+        topics_free(topics);
         return 1;
     }
     rc = crawl_run(s, &cc.o, &sum, &msg);
@@ -166,10 +175,13 @@ int cmd_crawl(int argc, char **argv)
         fputs("\r\033[K", stderr);
     if (rc)
         cli_error("crawl of '%s' failed: %s", cc.o.start_url, msg ? msg : crawl_strerror(rc));
+    else if ((rc = classify_posts(s, topics)))
+        cli_error("cannot classify the posts of '%s': %s", cc.db, store_errmsg(s));
     else if (!cc.quiet)
         fprintf(stderr, "crawled '%s' into '%s': %ld fetches, %ld posts read, %ld failed\n",
                 cc.o.start_url, cc.db, sum.fetched, sum.posts, sum.errors);
     free(msg);
     store_close(s);
+    topics_free(topics);
     return rc ? 1 : 0;
 }

@@ -13,16 +13,20 @@ static int run_query(int argc, char **argv, enum query_name which, const char *w
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"format", required_argument, NULL, 'f'},
+        {"topics", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = "blogmap.db";
+    const char *db = "blogmap.db", *tpath = NULL;
     int format = OUTPUT_AUTO, c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "d:f:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:f:t:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             db = optarg;
+            break;
+        case 't':
+            tpath = optarg;
             break;
         case 'f':
             if ((format = output_parse_format(optarg)) < 0) {
@@ -31,10 +35,13 @@ static int run_query(int argc, char **argv, enum query_name which, const char *w
             }
             break;
         case 'h':
-            printf("usage: blogmap %s [--db FILE] [--format table|tsv|csv|json]\n\n%s\n\n"
+            printf("usage: blogmap %s [--db FILE] [--format table|tsv|csv|json]%s\n\n%s\n\n"
                    "  -d, --db FILE      database to read (default ./blogmap.db)\n"
-                   "  -f, --format FMT   table on a terminal, else tsv (header line first)\n",
-                   argv[0], what);
+                   "  -f, --format FMT   table on a terminal, else tsv (header line first)\n%s",
+                   argv[0], which == QUERY_POSTS ? " [--topics FILE]" : "", what,
+                   which == QUERY_POSTS ? "  -t, --topics FILE  themes for the topic column (default:"
+                                          " topics.conf\n                     beside the database,"
+                                          " else the built-in set)\n" : "");
             return 0;
         default:
             return EXIT_USAGE;
@@ -44,7 +51,18 @@ static int run_query(int argc, char **argv, enum query_name which, const char *w
         cli_error("unexpected argument '%s'", argv[optind]);
         return EXIT_USAGE;
     }
-    struct store *s = cli_open_db(db);
+    struct topics *t = NULL;
+    struct store *s = NULL;
+    if (which == QUERY_POSTS) {
+        if ((t = cli_load_topics(db, tpath)))
+            s = cli_open_classified(db, t);
+    } else if (tpath) {
+        cli_error("--topics applies to 'blogmap posts' only");
+        return EXIT_USAGE;
+    } else {
+        s = cli_open_db(db);
+    }
+    topics_free(t);
     if (!s)
         return 1;
     int rc = output_query(s, which, format, stdout);

@@ -22,6 +22,9 @@ static const struct command commands[] = {
     {"orphans", cmd_orphans, "list posts no other post links to"},
     {"broken", cmd_broken, "list body links to blog URLs that fail"},
     {"stats", cmd_stats, "count posts, edges, orphans, broken links and fetches"},
+    {"topics", cmd_topics, "list themes, their posts and the links between them"},
+    {"classify", cmd_classify, "score a draft against the themes"},
+    {"map", cmd_map, "draw the topic map (SVG, PNG, PDF, DOT, GEXF, GraphML)"},
 };
 
 static void usage(FILE *out)

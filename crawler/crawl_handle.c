@@ -285,7 +285,8 @@ static void handle_page(struct crawler *c, const struct store_job *j, const stru
                (crawl_is_post_path(c, j->url) || (!c->opts->post_pattern && p->og_article &&
                                                   p->date && !strchr(j->url + strlen(c->origin), '?')));
     struct store_post sp = {.title = p->title, .date = p->date, .labels = p->labels,
-                            .is_post = post};
+                            .text = p->text,
+                            .anchors = p->anchors, .is_post = post};
     store_failed(c, store_page_set_post(c->store, j->id, &sp));
     if (post) {
         store_body_links(c, j, p);

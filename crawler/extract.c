@@ -27,6 +27,7 @@
 
 #define EXTRACT_ANCHOR_MAX 300
 #define EXTRACT_CONTEXT_MAX 400
+#define EXTRACT_BODY_TEXT_MAX (128 * 1024)   /* body text kept for search */
 #define EXTRACT_TEXT_MAX 512
 
 static const char *const body_selectors[] = {
@@ -63,6 +64,8 @@ struct walker {
     size_t n_lines, cap_lines;
     unsigned char *link_related_el;     /* per body link */
     size_t cap_body;
+    struct textbuf prose;       /* body text outside links, for search */
+    struct textbuf anchors;     /* body links' anchor text, for search */
 };
 
 static size_t word_chars(const char *s);
@@ -127,6 +130,7 @@ static int block_element(const xmlChar *name)
 
 static void line_break(struct walker *w)
 {
+    textbuf_add_collapsed(&w->prose, " ");
     struct line *cur = w->n_lines ? &w->lines[w->n_lines - 1] : NULL;
     if (cur && cur->text.len == 0 && cur->n_links == 0)
         return;     /* the current line is still empty: reuse it */
@@ -174,6 +178,8 @@ static void add_body_link(struct walker *w, xmlNodePtr a, int in_related)
     ln->link_chars += word_chars(l->anchor);
     ln->related_el |= in_related;
     textbuf_add_collapsed(&ln->text, l->anchor);
+    textbuf_add_collapsed(&w->anchors, l->anchor);
+    textbuf_add_collapsed(&w->anchors, " ");
 out:
     xmlFree(href);
 }
@@ -188,8 +194,10 @@ static void walk_body(struct walker *w, xmlNodePtr root)
     while (n && depth >= 0) {
         int descend = 0;
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-            if (n->content)
+            if (n->content) {
                 textbuf_add_collapsed(&cur_line(w)->text, (const char *)n->content);
+                textbuf_add_collapsed(&w->prose, (const char *)n->content);
+            }
         } else if (n->type == XML_ELEMENT_NODE && !skip_element(n)) {
             if (!strcasecmp((const char *)n->name, "br")) {
                 line_break(w);
@@ -321,6 +329,8 @@ static void walker_release(struct walker *w)
         textbuf_release(&w->lines[i].text);
     free(w->lines);
     free(w->link_related_el);
+    textbuf_release(&w->prose);
+    textbuf_release(&w->anchors);
 }
 
 /* Nodes of the first selector that matches, outermost only. */
@@ -351,6 +361,8 @@ static void extract_bodies(struct extract_page *p, xmlXPathContextPtr xc, const 
 {
     xmlXPathObjectPtr bodies = find_bodies(xc, o->content_xpath);
     struct walker w = {.page = p, .base = base, .max_links = o->max_links};
+    textbuf_init(&w.prose, EXTRACT_BODY_TEXT_MAX);
+    textbuf_init(&w.anchors, EXTRACT_BODY_TEXT_MAX);
     if (!bodies || !bodies->nodesetval)
         goto out;
     xmlNodeSetPtr set = bodies->nodesetval;
@@ -361,6 +373,8 @@ static void extract_bodies(struct extract_page *p, xmlXPathContextPtr xc, const 
         walk_body(&w, set->nodeTab[i]);
     }
     classify_lines(&w);
+    p->text = textbuf_take(&w.prose);
+    p->anchors = textbuf_take(&w.anchors);
 out:
     walker_release(&w);
     xmlXPathFreeObject(bodies);
@@ -440,6 +454,8 @@ void extract_page_free(struct extract_page *p)
     if (!p)
         return;
     free(p->title);
+    free(p->text);
+    free(p->anchors);
     free(p->date);
     free(p->labels);
     free(p->canonical);

@@ -25,6 +25,31 @@ static const char *const query_sql[] = {
         " UNION ALL SELECT 'fetches', (SELECT count(*) FROM fetches)"
         " UNION ALL SELECT * FROM (SELECT 'fetch_status_' || CASE WHEN status = 0"
         "  THEN 'error' ELSE status END, count(*) FROM fetches GROUP BY status ORDER BY status)",
+    [QUERY_TOPICS] =
+        "WITH p AS (SELECT id, title, url, topic FROM pages WHERE id IN (SELECT id FROM posts)),"
+        " l AS (SELECT a.topic AS st, b.topic AS dt FROM edge e JOIN p a ON a.id = e.src"
+        "  JOIN p b ON b.id = e.dst)"
+        " SELECT t.name AS topic, t.label, t.color,"
+        "  (SELECT count(*) FROM p WHERE p.topic = t.name) AS posts,"
+        "  (SELECT count(*) FROM l WHERE st = t.name AND dt = t.name) AS links_within,"
+        "  (SELECT count(*) FROM l WHERE st = t.name AND dt <> t.name) AS links_out,"
+        "  (SELECT count(*) FROM l WHERE dt = t.name AND st <> t.name) AS links_in,"
+        "  (SELECT group_concat(coalesce(nullif(title, ''), url), ' | ') FROM"
+        "   (SELECT title, url FROM p WHERE p.topic = t.name"
+        "    ORDER BY (SELECT count(*) FROM edge WHERE dst = p.id) DESC, url LIMIT 3))"
+        "   AS top_posts"
+        " FROM temp.themes t ORDER BY t.ord",
+    [QUERY_TOPIC_LINKS] =
+        "SELECT a.topic AS source_topic, b.topic AS target_topic, count(*) AS links,"
+        "  sum(e.kind = 'related') AS related"
+        " FROM edge e JOIN pages a ON a.id = e.src JOIN pages b ON b.id = e.dst"
+        " JOIN temp.themes ta ON ta.name = a.topic JOIN temp.themes tb ON tb.name = b.topic"
+        " GROUP BY a.topic, b.topic ORDER BY ta.ord, tb.ord",
+    [QUERY_TOPIC_SCORES] =
+        "SELECT p.url, p.topic, t.name AS theme, round(coalesce(s.score, 0), 3) AS score"
+        " FROM posts p CROSS JOIN temp.themes t"
+        " LEFT JOIN post_topics s ON s.post_id = p.id AND s.topic = t.name"
+        " WHERE t.name <> 'other' ORDER BY p.url, t.ord",
 };
 
 int query_run(struct store *s, enum query_name which, query_row_fn fn, void *ctx)

@@ -68,7 +68,12 @@ static const char schema_sql[] =
     " WHERE l.internal = 1 AND s.is_post = 1 AND s.final_id = s.id"
     "  AND t.state IN ('done', 'failed')"
     "  AND (d.id IS NULL OR d.state <> 'done' OR d.status <> 200);"
-    "PRAGMA user_version = 1;";
+    "CREATE VIRTUAL TABLE IF NOT EXISTS post_text USING fts5(title, labels, body, anchors,"
+    " tokenize = 'porter unicode61 remove_diacritics 2');"
+    "CREATE TABLE IF NOT EXISTS post_topics("
+    " post_id INTEGER NOT NULL, topic TEXT NOT NULL, score REAL NOT NULL,"
+    " PRIMARY KEY(post_id, topic)) WITHOUT ROWID;"
+    "PRAGMA user_version = 2;";
 
 static const char resolve_base_sql[] =
     "UPDATE pages SET final_id = CASE WHEN redirect_to IS NULL AND state IN ('done','failed')"
@@ -448,6 +453,27 @@ int store_log_fetch(struct store *s, long page_id, const char *url, double at, l
     return step_done(s, st);
 }
 
+/* The post's row in the full-text index (rowid = pages.id). */
+static int set_text(struct store *s, long id, const struct store_post *p)
+{
+    sqlite3_stmt *del, *ins;
+    int rc = store_stmt(s, SLOT_DEL_TEXT, "DELETE FROM post_text WHERE rowid = ?1", &del);
+    if (!rc)
+        rc = store_stmt(s, SLOT_TEXT, "INSERT INTO post_text(rowid, title, labels, body,"
+                        " anchors) VALUES(?1, ?2, ?3, ?4, ?5)", &ins);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(del, 1, id);
+    if ((rc = step_done(s, del)) || !p->is_post)
+        return rc;
+    sqlite3_bind_int64(ins, 1, id);
+    bind_text(ins, 2, p->title);
+    bind_text(ins, 3, p->labels);
+    bind_text(ins, 4, p->text);
+    bind_text(ins, 5, p->anchors);
+    return step_done(s, ins);
+}
+
 int store_page_set_post(struct store *s, long id, const struct store_post *p)
 {
     sqlite3_stmt *st, *del;
@@ -466,7 +492,9 @@ int store_page_set_post(struct store *s, long id, const struct store_post *p)
     if ((rc = step_done(s, st)))
         return rc;
     sqlite3_bind_int64(del, 1, id);
-    return step_done(s, del);
+    if ((rc = step_done(s, del)))
+        return rc;
+    return set_text(s, id, p);
 }
 
 int store_add_link(struct store *s, long src_id, const char *url, int related, int internal,

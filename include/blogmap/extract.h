@@ -26,6 +26,8 @@ struct extract_link {
 
 struct extract_page {
     char *title, *date, *labels;    /* NULL when not found; date YYYY-MM-DD */
+    char *text;                     /* bodies' text outside links, collapsed, capped */
+    char *anchors;                  /* bodies' link anchor text (both NULL: no body) */
     char *canonical;                /* normalised <link rel=canonical>, or NULL */
     char *refresh;                  /* normalised meta refresh target, or NULL */
     int og_article;                 /* og:type article or JSON-LD posting */

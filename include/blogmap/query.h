@@ -6,7 +6,14 @@
 
 #include "blogmap/store.h"
 
-enum query_name { QUERY_POSTS, QUERY_EDGES, QUERY_ORPHANS, QUERY_BROKEN, QUERY_STATS };
+enum query_name {
+    QUERY_POSTS, QUERY_EDGES, QUERY_ORPHANS, QUERY_BROKEN, QUERY_STATS,
+    QUERY_TOPICS,           /* per theme: posts, links within/out/in, top posts */
+    QUERY_TOPIC_LINKS,      /* links from each theme to each theme */
+    QUERY_TOPIC_SCORES      /* every post's score for every theme */
+};
+/* The QUERY_TOPIC* queries read temp.themes: run classify_ensure or
+ * classify_themes on the same store first. */
 
 /* Called first with VALUES NULL (the header), then once per row; NAMES and
  * VALUES have NCOLS entries, a VALUE may be NULL. Return nonzero to stop. */

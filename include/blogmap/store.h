@@ -91,10 +91,12 @@ int store_log_fetch(struct store *s, long page_id, const char *url, double at, l
 
 struct store_post {
     const char *title, *date, *labels;
+    const char *text;           /* body text for full-text search, or NULL */
+    const char *anchors;        /* the body links' anchor text, or NULL */
     int is_post;
 };
-/* Set a page's post facts and replace its body links (call inside a
- * transaction, then store_add_link for each link). */
+/* Set a page's post facts, replace its body links and its full-text row
+ * (call inside a transaction, then store_add_link for each link). */
 int store_page_set_post(struct store *s, long id, const struct store_post *p);
 int store_add_link(struct store *s, long src_id, const char *url, int related, int internal,
                    const char *anchor, const char *context);
