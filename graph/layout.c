@@ -26,9 +26,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define LABEL_CHARS 32          /* node label on small maps */
+#define LABEL_CHARS 48          /* node label on small maps, on two lines */
+#define XLABEL_CHARS 32         /* labels of the most-linked posts on big maps */
 #define TOOLTIP_CHARS 200
-#define LABELLED_BIG 60         /* nodes labelled on an sfdp map */
+#define LABELLED_BIG 60
+#define LAYOUT_CURVED_MAX 100   /* spline edges (slower) up to this many posts */         /* nodes labelled on an sfdp map */
 #define OUTPUT_MAX ((size_t)1 << 30)
 #define CHILD_AS_MAX ((rlim_t)4 << 30)
 
@@ -76,6 +78,30 @@ static void set_clean(Agraph_t *g, void *obj, int kind, const char *name, const 
     free(v);
 }
 
+/* A node label: the cleaned title, broken onto two lines at the space
+ * nearest its middle when it is long. Spaces are never part of an escape,
+ * so writing "\n" over one is safe after mapsafe_text. */
+static void set_label(Agraph_t *g, Agnode_t *v, const char *title)
+{
+    char *t = mapsafe_text(title, LABEL_CHARS, 1);
+    size_t n = strlen(t), best = 0;
+    if (n > LABEL_CHARS / 2) {
+        for (size_t i = 1; i + 1 < n; i++)
+            if (t[i] == ' ' && (!best || labs((long)i - (long)n / 2) < labs((long)best - (long)n / 2)))
+                best = i;
+    }
+    char *out = malloc(n + 2);
+    if (!out)
+        abort();
+    if (best)
+        snprintf(out, n + 2, "%.*s\\n%s", (int)best, t, t + best + 1);
+    else
+        memcpy(out, t, n + 1);
+    set(g, v, AGNODE, "label", out);
+    free(out);
+    free(t);
+}
+
 static const struct map_theme *theme_of(const struct map_graph *m, const char *name)
 {
     for (size_t i = 0; i < m->n_themes; i++)
@@ -110,7 +136,7 @@ static void graph_attrs(struct builder *b, const struct layout_opts *o)
         set(g, g, AGRAPH, "nslimit", "1");
         set(g, g, AGRAPH, "nslimit1", "1");
         set(g, g, AGRAPH, "splines", "line");
-        set(g, g, AGRAPH, "nodesep", "0.15");
+        set(g, g, AGRAPH, "nodesep", "0.25");
         set(g, g, AGRAPH, "ranksep", "0.9");
         set(g, g, AGRAPH, "overlap", "false");
     }
@@ -131,8 +157,10 @@ static void add_post(struct builder *b, size_t i, Agraph_t *parent)
     Agnode_t *v = agnode(parent, name, 1);
     b->nodes[i] = v;
     const char *title = n->title[0] ? n->title : n->url;
-    if (!b->big || i < LABELLED_BIG)
-        set_clean(b->g, v, AGNODE, b->big ? "xlabel" : "label", title, LABEL_CHARS);
+    if (!b->big)
+        set_label(b->g, v, title);
+    else if (i < LABELLED_BIG)
+        set_clean(b->g, v, AGNODE, "xlabel", title, XLABEL_CHARS);
     snprintf(tip, sizeof(tip), "%.400s%s%.10s", title, n->date[0] ? " | " : "", n->date);
     set_clean(b->g, v, AGNODE, "tooltip", tip, TOOLTIP_CHARS);
     char *url = b->links ? mapsafe_url(n->url, 1) : NULL;
@@ -160,9 +188,7 @@ static void node_defaults(struct builder *b)
     agattr(g, AGNODE, "style", "filled");
     agattr(g, AGNODE, "fontname", "Helvetica");
     if (b->big) {
-        agattr(g, AGNODE, "shape", "circle");
-        agattr(g, AGNODE, "label", "");
-        agattr(g, AGNODE, "fixedsize", "true");
+        agattr(g, AGNODE, "shape", "point");
         agattr(g, AGNODE, "penwidth", "0.3");
         agattr(g, AGNODE, "fontsize", "11");
     } else {
@@ -191,7 +217,6 @@ static void add_themes(struct builder *b, Agraph_t **where)
             set_clean(b->g, v, AGNODE, "label", th->label, 80);
             set(b->g, v, AGNODE, "shape", "plaintext");
             set(b->g, v, AGNODE, "style", "");
-            set(b->g, v, AGNODE, "fixedsize", "false");
             set(b->g, v, AGNODE, "fontsize", "64");
             set(b->g, v, AGNODE, "fontcolor", th->color);
             continue;
@@ -262,7 +287,6 @@ static void add_legend(struct builder *b)
     for (int i = 0; i < 3; i++) {
         set(b->g, all[i], AGNODE, "shape", "plaintext");
         set(b->g, all[i], AGNODE, "style", "");
-        set(b->g, all[i], AGNODE, "fixedsize", "false");
         set(b->g, all[i], AGNODE, "fontsize", b->big ? "40" : "11");
     }
     set(b->g, a, AGNODE, "label", "post");
@@ -326,14 +350,16 @@ static Agraph_t *build_summary(const struct map_graph *m, const struct layout_op
         agattr(g, AGNODE, "fontname", "Helvetica");
         agattr(g, AGEDGE, "fontname", "Helvetica");
         for (size_t t = 0; t < nt; t++) {
-            char name[32], label[160], num[32], fill[8];
+            char name[32], label[320], num[32], fill[8];
             if (!m->themes[t].count)
                 continue;
             snprintf(name, sizeof(name), "t%zu", t);
             v[t] = agnode(g, name, 1);
-            snprintf(label, sizeof(label), "%.80s\n%zu posts, %zu links within",
-                     m->themes[t].label, m->themes[t].count, count[t * nt + t]);
-            set_clean(g, v[t], AGNODE, "label", label, 160);
+            char *name_text = mapsafe_text(m->themes[t].label, 60, 1);
+            snprintf(label, sizeof(label), "%s\\n%zu posts, %zu links within", name_text,
+                     m->themes[t].count, count[t * nt + t]);
+            free(name_text);
+            set(g, v[t], AGNODE, "label", label);
             pale(m->themes[t].color, 0.45, fill);
             set(g, v[t], AGNODE, "fillcolor", fill);
             set(g, v[t], AGNODE, "color", m->themes[t].color);
@@ -389,6 +415,7 @@ static void render_child(Agraph_t *g, const char *engine, const char *fmt, int c
     char *buf = NULL;
     unsigned int len = 0;
     setrlimit(RLIMIT_CPU, &rl);
+    agseterr(AGERR);
 #ifndef LAYOUT_SANITIZED
     rl.rlim_cur = rl.rlim_max = CHILD_AS_MAX;
     setrlimit(RLIMIT_AS, &rl);
