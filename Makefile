@@ -23,12 +23,14 @@ LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/topics_default.o
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-# Debian packages the build, tests and demo need (checked with dpkg-query).
+# Debian packages the build, tests and demo need (checked with dpkg-query);
+# the tests also open maps in a headless browser.
 DEB_PKGS  := build-essential pkg-config libcurl4-openssl-dev libxml2-dev libsqlite3-dev \
              libgraphviz-dev graphviz libinih-dev libcmocka-dev python3 sqlite3 ca-certificates \
              cppcheck
+TEST_PKGS := chromium
 
-.PHONY: all deps demo test check check-san unit e2e hdr-check lint san clean install bench
+.PHONY: all deps demo test check check-san unit e2e hdr-check lint san clean install bench bench-map
 all: $(BUILD)/blogmap
 
 $(BUILD)/blogmap: $(CLI_OBJ) $(BUILD)/libblogmap.a
@@ -71,6 +73,7 @@ e2e: $(BUILD)/blogmap
 # The README's test command: unit and end-to-end tests, then the same under
 # ASan+UBSan+LSan, the header check and lint (everything `make check` runs).
 test: deps
+	@./tools/deps.sh $(TEST_PKGS)
 	$(MAKE) unit e2e
 	$(MAKE) check-san hdr-check lint
 
@@ -96,8 +99,10 @@ hdr-check:
 lint:
 	@./tools/lint.sh
 
-bench: $(BUILD)/blogmap
-	@echo "benchmarks arrive with issue 5 (bench/)"
+# Benchmarks: each runs its peer in the same run and prints the ratio.
+bench: bench-map
+bench-map: $(BUILD)/blogmap
+	./bench/map-bench.sh 2000 $(BUILD)/blogmap
 
 install: $(BUILD)/blogmap
 	install -D -m 755 $(BUILD)/blogmap $(DESTDIR)$(PREFIX)/bin/blogmap

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The main job on the bundled sample blog: crawl its saved copy through
-# --mirror (no network), then print the stats and the orphan posts.
+# --mirror (no network), print the stats, the themes and the orphan posts,
+# and draw the topic map as SVG and PNG.
 #   examples/demo.sh [path/to/blogmap]
 set -eu
 bin=${1:-build/blogmap}
@@ -18,4 +19,12 @@ echo
 echo "== blogmap orphans (posts no other post links to)"
 "$bin" orphans --db "$out/blogmap.db" --format table
 echo
+echo "== blogmap topics (themes from the built-in topics.conf)"
+"$bin" topics --db "$out/blogmap.db" --format table
+echo
+echo "== blogmap map"
+"$bin" map --db "$out/blogmap.db" -o "$out/map.svg" --title "flywheel-notes: topic map"
+"$bin" map --db "$out/blogmap.db" -o "$out/map.png" --title "flywheel-notes: topic map"
+echo
 echo "database: $out/blogmap.db  (try: $bin edges --db $out/blogmap.db)"
+echo "topic map: $out/map.svg and $out/map.png"
