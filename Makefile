@@ -30,7 +30,7 @@ DEB_PKGS  := build-essential pkg-config libcurl4-openssl-dev libxml2-dev libsqli
              cppcheck
 TEST_PKGS := chromium
 
-.PHONY: all deps demo test check check-san unit e2e hdr-check lint san clean install bench bench-map
+.PHONY: all deps demo test check check-san unit e2e hdr-check lint san clean install bench bench-map docs-map
 all: $(BUILD)/blogmap
 
 $(BUILD)/blogmap: $(CLI_OBJ) $(BUILD)/libblogmap.a
@@ -98,6 +98,12 @@ hdr-check:
 
 lint:
 	@./tools/lint.sh
+
+# The sample blog's map in docs/, redrawn as the demo draws it.
+docs-map: $(BUILD)/blogmap
+	DEMO_DIR=$(BUILD)/demo ./examples/demo.sh $(BUILD)/blogmap >/dev/null
+	cp $(BUILD)/demo/map.png docs/sample-map.png
+	cp $(BUILD)/demo/map.svg docs/sample-map.svg
 
 # Benchmarks: each runs its peer in the same run and prints the ratio.
 bench: bench-map
