@@ -42,6 +42,16 @@ struct topics *cli_load_topics(const char *db, const char *path)
     return rc ? NULL : t;
 }
 
+/* S with temp.themes filled, or NULL (S closed) on failure. */
+static struct store *classify_themes_ok(struct store *s, const struct topics *t)
+{
+    if (!classify_themes(s, t))
+        return s;
+    cli_error("cannot read the themes: %s", store_errmsg(s));
+    store_close(s);
+    return NULL;
+}
+
 struct store *cli_open_classified(const char *db, const struct topics *t)
 {
     struct store *s = NULL;
@@ -52,6 +62,14 @@ struct store *cli_open_classified(const char *db, const struct topics *t)
         return NULL;
     }
     int rc = store_open(db, STORE_WRITE, &s, &msg);
+    if (rc == STORE_EREADONLY) {    /* still readable: use the stored themes */
+        free(msg);
+        msg = NULL;
+        if (!(rc = store_open(db, STORE_READ, &s, &msg))) {
+            fprintf(stderr, "warning: '%s' is read-only; themes are as last classified\n", db);
+            return classify_themes_ok(s, t);
+        }
+    }
     if (rc) {
         cli_error("cannot open '%s': %s", db, msg ? msg : store_strerror(rc));
         free(msg);
