@@ -163,6 +163,10 @@ static int parse_map_args(struct map_cli *mc, int argc, char **argv)
         cli_error("map needs -o FILE; see 'blogmap map --help'");
         return -1;
     }
+    if (mc->engine && !layout_engine_known(mc->engine)) {
+        cli_error("unknown engine '%s' (dot, sfdp, neato, fdp, circo, twopi)", mc->engine);
+        return -1;
+    }
     if (mc->format == FMT_NONE) {
         const char *dot = strrchr(mc->output, '.');
         mc->format = dot && !strchr(dot, '/') ? format_from(dot + 1) : FMT_NONE;
@@ -172,6 +176,22 @@ static int parse_map_args(struct map_cli *mc, int argc, char **argv)
             return -1;
         }
     }
+    if (mc->summary && mc->format >= FMT_GEXF) {
+        cli_error("--summary draws svg, png, pdf or dot, not %s", fmt_names[mc->format]);
+        return -1;
+    }
+    return 0;
+}
+
+/* Every --topic must name a theme of T, or "other". */
+static int check_topics(const struct map_cli *mc, const struct topics *t)
+{
+    for (size_t i = 0; i < mc->f.n_topics; i++)
+        if (!topics_find(t, mc->topic_args[i]) && strcmp(mc->topic_args[i], TOPICS_OTHER)) {
+            cli_error("unknown theme '%s' for --topic; 'blogmap topics' lists them (from %s)",
+                      mc->topic_args[i], t->source);
+            return -1;
+        }
     return 0;
 }
 
@@ -242,7 +262,13 @@ int cmd_map(int argc, char **argv)
     mc.f.topics = mc.topic_args;
     if (mc.around && !(mc.f.around = around = around_url(mc.around)))
         return EXIT_USAGE;
-    if (!(t = cli_load_topics(mc.db, mc.topics_path)) || !(s = cli_open_classified(mc.db, t)))
+    if (!(t = cli_load_topics(mc.db, mc.topics_path)))
+        goto out;
+    if (check_topics(&mc, t)) {
+        status = EXIT_USAGE;
+        goto out;
+    }
+    if (!(s = cli_open_classified(mc.db, t)))
         goto out;
     if ((rc = map_select(s, t, &mc.f, &g))) {
         cli_error("cannot read the map from '%s': %s", mc.db, store_errmsg(s));

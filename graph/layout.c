@@ -515,7 +515,7 @@ static int write_dot(Agraph_t *g, char **out, size_t *len, char *err, size_t err
     return LAYOUT_OK;
 }
 
-static int known_engine(const char *e)
+int layout_engine_known(const char *e)
 {
     for (size_t i = 0; engines[i]; i++)
         if (!strcmp(engines[i], e))
@@ -530,7 +530,7 @@ int layout_render(const struct map_graph *m, const struct layout_opts *o, int fo
     char *buf = NULL;
     size_t n = 0;
     int rc;
-    if (!known_engine(engine)) {
+    if (!layout_engine_known(engine)) {
         snprintf(err, errlen, "unknown engine '%.40s' (dot, sfdp, neato, fdp, circo, twopi)",
                  engine);
         return LAYOUT_EENGINE;

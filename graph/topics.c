@@ -68,27 +68,6 @@ static void fail(struct parser *p, const char *fmt, ...)
     va_end(ap);
 }
 
-/* inih's reader: one line of TEXT per call, counted. */
-static char *read_line(char *buf, int size, void *stream)
-{
-    struct parser *p = stream;
-    if (!*p->pos)
-        return NULL;
-    const char *nl = strchr(p->pos, '\n');
-    size_t n = nl ? (size_t)(nl - p->pos) + 1 : strlen(p->pos);
-    p->line++;
-    if (n + 1 > (size_t)size || n > TOPICS_LINE_MAX - 3) {
-        fail(p, "line longer than %d bytes; continue the value on indented lines",
-             TOPICS_LINE_MAX - 4);
-        n = 0;
-    } else {
-        memcpy(buf, p->pos, n);
-    }
-    buf[n] = '\0';
-    p->pos += nl ? (size_t)(nl - p->pos) + 1 : strlen(p->pos);
-    return buf;
-}
-
 static int valid_name(const char *s)
 {
     if (!*s || strlen(s) > 40)
@@ -122,6 +101,53 @@ static struct topic *theme_for(struct parser *p, const char *section)
     t->name = xstrndup(section, strlen(section));
     t->weight = 1;
     return t;
+}
+
+/* A "[name]" line starts a theme here, so that a bad or empty section is
+ * reported at its own line (inih only tells us about keys). */
+static void section_line(struct parser *p, const char *line)
+{
+    if (*line != '[')
+        return;
+    const char *end = strchr(line, ']');
+    if (!end) {
+        fail(p, "syntax error: '[' without ']'");
+        return;
+    }
+    const char *a = line + 1;
+    while (a < end && isspace((unsigned char)*a))
+        a++;
+    size_t n = (size_t)(end - a);
+    while (n && isspace((unsigned char)a[n - 1]))
+        n--;
+    char *name = xstrndup(a, n);
+    if (strcmp(name, "settings") != 0)
+        theme_for(p, name);
+    free(name);
+}
+
+/* inih's reader: one line of TEXT per call, counted and checked. */
+static char *read_line(char *buf, int size, void *stream)
+{
+    struct parser *p = stream;
+    if (!*p->pos)
+        return NULL;
+    const char *nl = strchr(p->pos, '\n');
+    size_t n = nl ? (size_t)(nl - p->pos) + 1 : strlen(p->pos);
+    size_t text = nl ? n - 1 : n;
+    if (text && p->pos[text - 1] == '\r')
+        text--;
+    p->line++;
+    if (text > TOPICS_LINE_MAX - 4 || n + 1 > (size_t)size) {
+        fail(p, "line longer than %d bytes; continue the value on indented lines",
+             TOPICS_LINE_MAX - 4);
+        n = 0;
+    }
+    memcpy(buf, p->pos, n);
+    buf[n] = '\0';
+    section_line(p, buf);
+    p->pos += nl ? (size_t)(nl - p->pos) + 1 : strlen(p->pos);
+    return buf;
 }
 
 /* A number in [LO, HI], or NAN. */

@@ -32,6 +32,9 @@ struct layout_opts {
 
 #define LAYOUT_DOT_MAX 300
 
+/* 1 when E names a Graphviz engine blogmap can use. */
+int layout_engine_known(const char *e);
+
 /* The engine the options pick for G. */
 const char *layout_engine_for(const struct map_graph *g, const struct layout_opts *o);
 
