@@ -1,12 +1,15 @@
 /* classify: themes from SQLite FTS5.
  *
- * The crawl fills post_text (title, labels, body, and the body links' anchor
- * text, which names other posts and so weighs 0 here; porter tokenizer). For each
+ * The crawl fills post_text (title, labels and the body's own words; the
+ * anchor text of its links, which describes other posts, is kept apart in
+ * post_anchors; porter tokenizer). For each
  * theme and each distinct term weight, one MATCH query ORs the terms and
  * ranks the matching posts with bm25() under the topics' column weights; the
  * negated rank times the term weight and the theme weight is one part of the
  * post's score for the theme. The parts are summed into post_topics and each
- * post takes its best theme at or above the threshold, else "other". All of
+ * post takes its best theme at or above the threshold, else "other" -- but
+ * only a theme whose terms also occur in its labels or body: a title alone
+ * ("What the Yield Curve Says About Quantum Computing") is not a topic. All of
  * it runs as SQL inside one transaction, so a failure leaves the previous
  * scores in place. A draft is scored by adding it to post_text inside a
  * savepoint that is always rolled back. */
@@ -19,17 +22,51 @@
 #include <string.h>
 
 #define CLASSIFY_META "classify_fingerprint"
+#define CLASSIFY_VERSION "3"    /* bump when scoring changes: reclassifies */
 
-/* Run the theme queries, adding rows (post_id, theme, part) to temp.cls.
- * ONLY_ID > 0 restricts them to that post. */
+/* Run one theme query Q (freed here) as statement ST. */
+static int run_part(struct store *s, sqlite3_stmt *st, const struct topics *t,
+                    const struct topic *th, double w, char *q, long only_id)
+{
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, th->name, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 2, t->w_title);
+    sqlite3_bind_double(st, 3, t->w_labels);
+    sqlite3_bind_double(st, 4, t->w_body);
+    sqlite3_bind_double(st, 5, w * th->weight);
+    sqlite3_bind_text(st, 6, q, -1, free);
+    sqlite3_bind_int64(st, 7, only_id);
+    return sqlite3_step(st) == SQLITE_DONE ? STORE_OK : store_fail(s, STORE_ESQL);
+}
+
+/* "{labels body} : (Q)": the same terms outside the title. */
+static char *outside_title(const char *q)
+{
+    size_t n = strlen(q) + 24;
+    char *out = malloc(n);
+    if (!out)
+        abort();
+    snprintf(out, n, "{labels body} : (%s)", q);
+    return out;
+}
+
+/* Run the theme queries, adding rows (post_id, theme, part, support) to
+ * temp.cls: one per matching post and term weight with the weighted bm25
+ * part, and one with support 1 where the terms also occur outside the
+ * title. ONLY_ID > 0 restricts them to that post. */
 static int score_parts(struct store *s, const struct topics *t, long only_id)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, only_id > 0 ?
-        "INSERT INTO temp.cls SELECT rowid, ?1, -bm25(post_text, ?2, ?3, ?4, 0) * ?5"
-        " FROM post_text WHERE post_text MATCH ?6 AND rowid = ?7" :
-        "INSERT INTO temp.cls SELECT rowid, ?1, -bm25(post_text, ?2, ?3, ?4, 0) * ?5"
-        " FROM post_text WHERE post_text MATCH ?6", &st);
+    sqlite3_stmt *st = NULL, *sup = NULL;
+    const char *where = only_id > 0 ? " WHERE post_text MATCH ?6 AND rowid = ?7"
+                                    : " WHERE post_text MATCH ?6 AND ?7 = ?7";
+    char sql[320];
+    snprintf(sql, sizeof(sql), "INSERT INTO temp.cls SELECT rowid, ?1,"
+             " -bm25(post_text, ?2, ?3, ?4) * ?5, 0 FROM post_text%s", where);
+    int rc = store_prepare(s, sql, &st);
+    snprintf(sql, sizeof(sql), "INSERT INTO temp.cls SELECT rowid, ?1, 0 * ?2 * ?3 * ?4 * ?5,"
+             " 1 FROM post_text%s", where);
+    if (!rc)
+        rc = store_prepare(s, sql, &sup);
     for (size_t i = 0; !rc && i < t->n; i++) {
         const struct topic *th = &t->v[i];
         for (size_t j = 0; !rc && j < th->n_terms; j++) {
@@ -39,36 +76,33 @@ static int score_parts(struct store *s, const struct topics *t, long only_id)
                 seen = fabs(th->terms[k].weight - w) < 1e-9;
             if (seen)
                 continue;
-            char *q = topics_fts_query(th, w);
-            sqlite3_reset(st);
-            sqlite3_bind_text(st, 1, th->name, -1, SQLITE_STATIC);
-            sqlite3_bind_double(st, 2, t->w_title);
-            sqlite3_bind_double(st, 3, t->w_labels);
-            sqlite3_bind_double(st, 4, t->w_body);
-            sqlite3_bind_double(st, 5, w * th->weight);
-            sqlite3_bind_text(st, 6, q, -1, free);
-            sqlite3_bind_int64(st, 7, only_id);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = store_fail(s, STORE_ESQL);
+            char *q = topics_fts_query(th, w), *q2 = outside_title(q);
+            rc = run_part(s, st, t, th, w, q, only_id);
+            if (!rc)
+                rc = run_part(s, sup, t, th, w, q2, only_id);
+            else
+                free(q2);
         }
     }
     sqlite3_finalize(st);
+    sqlite3_finalize(sup);
     return rc;
 }
 
 static int reset_parts(struct store *s)
 {
     return store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS cls(post_id INTEGER, topic TEXT,"
-                         " part REAL); DELETE FROM temp.cls;");
+                         " part REAL, support INTEGER); DELETE FROM temp.cls;");
 }
 
 /* What the stored scores depend on: the topics and the posts' text. */
 static int current_fingerprint(struct store *s, const struct topics *t, char **out)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT ?1 || ':' || (SELECT count(*) || ':' || coalesce(max(rowid), 0)"
-                              " FROM post_text) || ':' || (SELECT coalesce(max(fetched_at), 0)"
-                              " FROM pages WHERE is_post = 1)", &st);
+    int rc = store_prepare(s, "SELECT '" CLASSIFY_VERSION ":' || ?1 || ':' || (SELECT count(*)"
+                              " || ':' || coalesce(max(rowid), 0) FROM post_text) || ':' ||"
+                              " (SELECT coalesce(max(fetched_at), 0) FROM pages WHERE is_post = 1)",
+                           &st);
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, t->fingerprint, -1, SQLITE_STATIC);
@@ -86,13 +120,19 @@ static int current_fingerprint(struct store *s, const struct topics *t, char **o
 static int assign(struct store *s, const struct topics *t)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_exec(s, "DELETE FROM post_topics;"
-                           "INSERT INTO post_topics SELECT post_id, topic, sum(part)"
-                           " FROM temp.cls GROUP BY post_id, topic;");
+    int rc = store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS agg(post_id INTEGER, topic TEXT,"
+                           " score REAL, support INTEGER, PRIMARY KEY(post_id, topic));"
+                           "DELETE FROM temp.agg;"
+                           "INSERT INTO temp.agg SELECT post_id, topic, sum(part), max(support)"
+                           " FROM temp.cls GROUP BY post_id, topic;"
+                           "DELETE FROM post_topics;"
+                           "INSERT INTO post_topics SELECT post_id, topic, score FROM temp.agg;");
     if (!rc)
         rc = store_prepare(s, "UPDATE pages SET topic = CASE WHEN is_post = 1 THEN coalesce("
-                              "(SELECT topic FROM post_topics pt WHERE pt.post_id = pages.id"
-                              "  AND pt.score >= ?1 ORDER BY pt.score DESC, pt.topic LIMIT 1),"
+                              "(SELECT topic FROM temp.agg pt WHERE pt.post_id = pages.id"
+                              "  AND pt.support = 1"
+                              "  AND pt.score >= ?1 ORDER BY pt.score DESC,"
+                              "  (SELECT ord FROM temp.themes th WHERE th.name = pt.topic) LIMIT 1),"
                               " '" TOPICS_OTHER "') END"
                               " WHERE is_post = 1 OR topic IS NOT NULL", &st);
     if (rc)
@@ -107,12 +147,14 @@ static int assign(struct store *s, const struct topics *t)
 int classify_posts(struct store *s, const struct topics *t)
 {
     char *fp = NULL;
-    int rc = store_begin(s);
+    int rc = classify_themes(s, t);
+    if (!rc)
+        rc = store_begin(s);
     if (rc)
         return rc;
     if ((rc = reset_parts(s)) || (rc = score_parts(s, t, 0)) || (rc = assign(s, t)))
         goto fail;
-    if ((rc = store_exec(s, "DELETE FROM temp.cls")) || (rc = current_fingerprint(s, t, &fp)) ||
+    if ((rc = store_exec(s, "DELETE FROM temp.cls; DELETE FROM temp.agg;")) || (rc = current_fingerprint(s, t, &fp)) ||
         (rc = store_meta_set(s, CLASSIFY_META, fp)))
         goto fail;
     free(fp);
@@ -186,21 +228,24 @@ static int add_draft(struct store *s, const char *title, const char *labels, con
 static int read_scores(struct store *s, const struct topics *t, double *scores, int *best)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT topic, sum(part) FROM temp.cls GROUP BY topic", &st);
+    int rc = store_prepare(s, "SELECT topic, sum(part), max(support) FROM temp.cls"
+                              " GROUP BY topic", &st);
     if (rc)
         return rc;
+    *best = -1;
     for (size_t i = 0; i < t->n; i++)
         scores[i] = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
-        for (size_t i = 0; name && i < t->n; i++)
-            if (!strcmp(t->v[i].name, name))
-                scores[i] = sqlite3_column_double(st, 1);
+        for (size_t i = 0; name && i < t->n; i++) {
+            if (strcmp(t->v[i].name, name))
+                continue;
+            scores[i] = sqlite3_column_double(st, 1);
+            if (sqlite3_column_int(st, 2) && scores[i] >= t->threshold && scores[i] > 0 &&
+                (*best < 0 || scores[i] > scores[*best]))
+                *best = (int)i;
+        }
     }
-    *best = -1;
-    for (size_t i = 0; i < t->n; i++)
-        if (scores[i] >= t->threshold && scores[i] > 0 && (*best < 0 || scores[i] > scores[*best]))
-            *best = (int)i;
     sqlite3_finalize(st);
     return rc;
 }

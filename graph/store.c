@@ -68,7 +68,9 @@ static const char schema_sql[] =
     " WHERE l.internal = 1 AND s.is_post = 1 AND s.final_id = s.id"
     "  AND t.state IN ('done', 'failed')"
     "  AND (d.id IS NULL OR d.state <> 'done' OR d.status <> 200);"
-    "CREATE VIRTUAL TABLE IF NOT EXISTS post_text USING fts5(title, labels, body, anchors,"
+    "CREATE VIRTUAL TABLE IF NOT EXISTS post_text USING fts5(title, labels, body,"
+    " tokenize = 'porter unicode61 remove_diacritics 2');"
+    "CREATE VIRTUAL TABLE IF NOT EXISTS post_anchors USING fts5(anchors,"
     " tokenize = 'porter unicode61 remove_diacritics 2');"
     "CREATE TABLE IF NOT EXISTS post_topics("
     " post_id INTEGER NOT NULL, topic TEXT NOT NULL, score REAL NOT NULL,"
@@ -453,25 +455,36 @@ int store_log_fetch(struct store *s, long page_id, const char *url, double at, l
     return step_done(s, st);
 }
 
-/* The post's row in the full-text index (rowid = pages.id). */
+/* Replace the post's rows in the full-text tables (rowid = pages.id): its
+ * own words in post_text, the anchor text of its links, which describes
+ * other posts and so must not sway its theme, apart in post_anchors. */
 static int set_text(struct store *s, long id, const struct store_post *p)
 {
-    sqlite3_stmt *del, *ins;
+    sqlite3_stmt *del, *ins, *del_a, *ins_a;
     int rc = store_stmt(s, SLOT_DEL_TEXT, "DELETE FROM post_text WHERE rowid = ?1", &del);
     if (!rc)
-        rc = store_stmt(s, SLOT_TEXT, "INSERT INTO post_text(rowid, title, labels, body,"
-                        " anchors) VALUES(?1, ?2, ?3, ?4, ?5)", &ins);
+        rc = store_stmt(s, SLOT_TEXT, "INSERT INTO post_text(rowid, title, labels, body)"
+                        " VALUES(?1, ?2, ?3, ?4)", &ins);
+    if (!rc)
+        rc = store_stmt(s, SLOT_DEL_ANCHORS, "DELETE FROM post_anchors WHERE rowid = ?1", &del_a);
+    if (!rc)
+        rc = store_stmt(s, SLOT_ANCHORS, "INSERT INTO post_anchors(rowid, anchors)"
+                        " VALUES(?1, ?2)", &ins_a);
     if (rc)
         return rc;
     sqlite3_bind_int64(del, 1, id);
-    if ((rc = step_done(s, del)) || !p->is_post)
+    sqlite3_bind_int64(del_a, 1, id);
+    if ((rc = step_done(s, del)) || (rc = step_done(s, del_a)) || !p->is_post)
         return rc;
     sqlite3_bind_int64(ins, 1, id);
     bind_text(ins, 2, p->title);
     bind_text(ins, 3, p->labels);
     bind_text(ins, 4, p->text);
-    bind_text(ins, 5, p->anchors);
-    return step_done(s, ins);
+    if ((rc = step_done(s, ins)))
+        return rc;
+    sqlite3_bind_int64(ins_a, 1, id);
+    bind_text(ins_a, 2, p->anchors);
+    return step_done(s, ins_a);
 }
 
 int store_page_set_post(struct store *s, long id, const struct store_post *p)

@@ -221,6 +221,16 @@ static int valid_term(const char *s)
     return words > 0;
 }
 
+/* Cut the trailing blanks of S in place; returns its new length. */
+static size_t rtrim(char *s)
+{
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return n;
+}
+
+/* TERM: [ "]words[ "][*][^weight], blanks around it already cut. */
 static int add_term(struct parser *p, struct topic *t, char *term)
 {
     double w = 1;
@@ -232,12 +242,15 @@ static int add_term(struct parser *p, struct topic *t, char *term)
             return 0;
         }
     }
-    size_t n = strlen(term);
-    while (n && isspace((unsigned char)term[n - 1]))
-        term[--n] = '\0';
+    size_t n = rtrim(term);
     int prefix = n && term[n - 1] == '*';
     if (prefix)
         term[--n] = '\0';
+    if (n >= 2 && term[0] == '"' && term[n - 1] == '"') {
+        term[--n] = '\0';
+        term++;
+        n--;
+    }
     if (!valid_term(term)) {
         fail(p, "bad term '%s': use letters, digits, spaces, a final * and ^weight", term);
         return 0;
@@ -261,12 +274,7 @@ static int add_terms(struct parser *p, struct topic *t, const char *value)
     for (char *tok = strtok_r(copy, ",", &save); tok && ok; tok = strtok_r(NULL, ",", &save)) {
         while (isspace((unsigned char)*tok))
             tok++;
-        size_t n = strlen(tok);
-        if (n >= 2 && tok[0] == '"' && tok[n - 1] == '"') {
-            tok[n - 1] = '\0';
-            tok++;
-        }
-        if (*tok)
+        if (rtrim(tok))
             ok = add_term(p, t, tok);
     }
     free(copy);
@@ -311,10 +319,17 @@ static int on_pair(void *user, const char *section, const char *name, const char
         fail(p, "'%s' outside a [section]", name);
         return 0;
     }
-    if (!strcmp(section, "settings"))
-        return on_setting(p, name, value);
-    struct topic *t = theme_for(p, section);
-    return t ? on_theme(p, t, name, value) : 0;
+    char *trimmed = xstrndup(section + strspn(section, " \t"), strlen(section));
+    rtrim(trimmed);
+    int ok;
+    if (!strcmp(trimmed, "settings")) {
+        ok = on_setting(p, name, value);
+    } else {
+        struct topic *t = theme_for(p, trimmed);
+        ok = t ? on_theme(p, t, name, value) : 0;
+    }
+    free(trimmed);
+    return ok;
 }
 
 static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
@@ -363,7 +378,8 @@ int topics_parse(const char *text, const char *name, struct topics **out, char *
     struct parser p = {.t = t, .text = text, .pos = text};
     int line = ini_parse_stream(read_line, &p, on_pair, &p);
     int rc = TOPICS_OK;
-    if (line && !p.err_line) {
+    if (line && (!p.err_line || line < p.err_line)) {   /* inih's error came first */
+        p.err_line = 0;
         p.line = line;
         fail(&p, "syntax error: expected [section] or key = value");
     }

@@ -39,7 +39,7 @@ struct topics {
     double threshold;                   /* best score below this: "other" */
     double w_title, w_labels, w_body;   /* bm25 column weights */
     char *source;                       /* file path, or "(built-in)" */
-    char *fingerprint;                  /* hex digest of the text and source */
+    char *fingerprint;                  /* hex digest (FNV-1a) of the text */
 };
 
 /* The built-in topics.conf text (static, never freed). */
