@@ -70,10 +70,16 @@ static void set(Agraph_t *g, void *obj, int kind, const char *name, const char *
     agxset(obj, sym, (char *)value);
 }
 
+#define LABEL_TEXT (MAPSAFE_BACKSLASH_DOUBLE | MAPSAFE_AMP)
+#define TOOLTIP_TEXT (MAPSAFE_BACKSLASH_LOOKALIKE | MAPSAFE_AMP)
+
+/* Page or config text as attribute NAME: cleaned, cut at MAX characters,
+ * backslashes and ampersands made literal (tooltips take no escapes at all
+ * on Graphviz 2.42, so their backslashes become a look-alike). */
 static void set_clean(Agraph_t *g, void *obj, int kind, const char *name, const char *text,
                       size_t max)
 {
-    char *v = mapsafe_text(text, max, 1);
+    char *v = mapsafe_text(text, max, strcmp(name, "tooltip") ? LABEL_TEXT : TOOLTIP_TEXT);
     set(g, obj, kind, name, v);
     free(v);
 }
@@ -83,7 +89,7 @@ static void set_clean(Agraph_t *g, void *obj, int kind, const char *name, const 
  * so writing "\n" over one is safe after mapsafe_text. */
 static void set_label(Agraph_t *g, Agnode_t *v, const char *title)
 {
-    char *t = mapsafe_text(title, LABEL_CHARS, 1);
+    char *t = mapsafe_text(title, LABEL_CHARS, LABEL_TEXT);
     size_t n = strlen(t), best = 0;
     if (n > LABEL_CHARS / 2) {
         for (size_t i = 1; i + 1 < n; i++)
@@ -130,6 +136,7 @@ static void graph_attrs(struct builder *b, const struct layout_opts *o)
         set(g, g, AGRAPH, "overlap", "prism");
         set(g, g, AGRAPH, "splines", "false");
         set(g, g, AGRAPH, "K", "0.6");
+        set(g, g, AGRAPH, "start", "1");      /* same input, same map */
     } else {
         set(g, g, AGRAPH, "rankdir", "LR");
         set(g, g, AGRAPH, "mclimit", "0.1");
@@ -355,7 +362,7 @@ static Agraph_t *build_summary(const struct map_graph *m, const struct layout_op
                 continue;
             snprintf(name, sizeof(name), "t%zu", t);
             v[t] = agnode(g, name, 1);
-            char *name_text = mapsafe_text(m->themes[t].label, 60, 1);
+            char *name_text = mapsafe_text(m->themes[t].label, 60, LABEL_TEXT);
             snprintf(label, sizeof(label), "%s\\n%zu posts, %zu links within", name_text,
                      m->themes[t].count, count[t * nt + t]);
             free(name_text);

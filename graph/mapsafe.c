@@ -179,18 +179,26 @@ static size_t text_cut(const char *s, size_t len, size_t chars)
     return i;
 }
 
-/* A new string: the first KEEP bytes of CLEAN with backslashes doubled when
- * ESCAPE, followed by the ellipsis when CUT. */
-static char *text_finish(const char *clean, size_t keep, int cut, int escape)
+/* A new string: the first KEEP bytes of CLEAN with backslashes and
+ * ampersands written as FLAGS ask, followed by the ellipsis when CUT. */
+static char *text_finish(const char *clean, size_t keep, int cut, int flags)
 {
-    size_t i, o = 0, extra = 0;
-    char *out;
+    static const char lookalike[] = "\xe2\xa7\xb5";     /* U+29F5 REVERSE SOLIDUS OPERATOR */
+    size_t i, o = 0;
+    char *out = xmalloc(5 * keep + sizeof(mapsafe_ellipsis));
 
-    for (i = 0; escape && i < keep; i++)
-        extra += clean[i] == '\\';
-    out = xmalloc(keep + extra + sizeof(mapsafe_ellipsis));
     for (i = 0; i < keep; i++) {
-        if (escape && clean[i] == '\\')
+        if (clean[i] == '\\' && (flags & MAPSAFE_BACKSLASH_LOOKALIKE)) {
+            memcpy(out + o, lookalike, 3);
+            o += 3;
+            continue;
+        }
+        if (clean[i] == '&' && (flags & MAPSAFE_AMP)) {
+            memcpy(out + o, "&amp;", 5);
+            o += 5;
+            continue;
+        }
+        if (clean[i] == '\\' && (flags & MAPSAFE_BACKSLASH_DOUBLE))
             out[o++] = '\\';
         out[o++] = clean[i];
     }
@@ -202,7 +210,7 @@ static char *text_finish(const char *clean, size_t keep, int cut, int escape)
     return out;
 }
 
-char *mapsafe_text(const char *s, size_t max_chars, int escape_backslash)
+char *mapsafe_text(const char *s, size_t max_chars, int flags)
 {
     size_t n = s != NULL ? strlen(s) : 0;
     size_t len, chars, keep;
@@ -216,7 +224,7 @@ char *mapsafe_text(const char *s, size_t max_chars, int escape_backslash)
                      &chars);
     cut = max_chars > 0 && chars > max_chars;
     keep = cut ? text_cut(clean, len, max_chars - 1) : len;
-    out = text_finish(clean, keep, cut, escape_backslash);
+    out = text_finish(clean, keep, cut, flags);
     free(clean);
     return out;
 }

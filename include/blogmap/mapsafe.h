@@ -10,10 +10,17 @@
 
 #include <stddef.h>
 
+enum mapsafe_flags {
+    MAPSAFE_BACKSLASH_DOUBLE = 1,       /* "\" as "\\": Graphviz labels */
+    MAPSAFE_BACKSLASH_LOOKALIKE = 2,    /* "\" as U+29F5: Graphviz 2.42 tooltips, which
+                                           expand \N even when doubled */
+    MAPSAFE_AMP = 4                     /* "&" as "&amp;": Graphviz decodes entities */
+};
+
 /* Clean S (NULL counts as "") and keep at most MAX_CHARS characters,
- * ending in "…" when cut. ESCAPE_BACKSLASH: write "\" as "\\" (Graphviz
- * labels and tooltips). Never returns NULL. */
-char *mapsafe_text(const char *s, size_t max_chars, int escape_backslash);
+ * ending in "…" when cut; then write backslashes and ampersands as FLAGS
+ * (enum mapsafe_flags, 0: as they are) ask. Never returns NULL. */
+char *mapsafe_text(const char *s, size_t max_chars, int flags);
 
 /* The URL to put in a link, or NULL when it must not be a link (not
  * http/https, no host, longer than 2048 bytes). AMP_ENTITY: write "&" as

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a synthetic Blogger-style blog whose link graph is known.
 
-    python3 tests/e2e/gensite.py --out DIR [--posts 300] [--seed 1] [--crawl-delay SEC]
+    python3 tests/e2e/gensite.py --out DIR [--posts 300] [--seed 1] [--crawl-delay SEC] [--themes]
 
 writes a fixture in the layout server.py serves and the tests read:
 
@@ -24,6 +24,14 @@ Links outside post bodies (popular-posts sidebar, newer/older pager, comments,
 home page, month archives, the about page) and links to /search/label/ are
 there to be ignored. The same seed always gives the same site. Each post body
 links to a given target at most once, so every edge has a single kind.
+
+With --themes (themes=True) each post also gets a theme (flywheel,
+inequality, big-tech or other): theme words in most titles, a theme sentence
+or two in every paragraph, sometimes a theme label and a stray sentence from
+another theme, so that `blogmap topics` finds a realistic mix. The link graph
+is the one the same seed gives without --themes (only titles, and so URLs,
+differ), and DIR/expected/themes.tsv (url, theme) records the intended theme.
+Without --themes the output is exactly what it was before the option existed.
 """
 import argparse
 import html
@@ -94,6 +102,65 @@ EXTERNAL = ["https://news.example.com", "https://journal.example.org", "https://
             "https://reports.example.com"]
 COMMENTERS = ["Anonymous", "Harbour Watcher", "m.k.", "Rail Fan 72", "Old Analyst"]
 
+# ---- --themes: vocabulary for posts written around one theme ----------------
+# (theme, share of posts). "other" posts talk about markets in words none of
+# the built-in themes (graph/topics.conf) knows.
+THEME_MIX = [("flywheel", 0.28), ("inequality", 0.22), ("big-tech", 0.30), ("other", 0.20)]
+THEME_TITLES = {
+    "flywheel": ["The Flywheel Behind {s}", "{s} and the Feedback Loop", "Network Effects in {s}",
+                 "How Wide Is the Moat Around {s}?", "{s}: a Virtuous Cycle?", "Scale Economies at {s}"],
+    "inequality": ["Who Gets the Money From {s}?", "{s} and the Middle Class", "Wages at {s}",
+                   "{s}: Wealth for the Few?", "Inequality Along the {s} Corridor", "{s} and Labour's Share"],
+    "big-tech": ["The Hyperscalers Want {s}", "{s} for Data Centers", "GPUs, Power and {s}",
+                 "Big Tech Discovers {s}", "{s} in the Age of Cloud Demand", "Semiconductor Money and {s}"],
+    "other": ["{s} and Oil Futures", "Bond Yields and {s}", "{s}: Freight Rates Again",
+              "Diesel, Steel and {s}", "{s} After the Harvest"],
+}
+THEME_SENTENCES = {
+    "flywheel": [
+        "Every new customer makes the service a little better for the next one, a feedback loop rivals cannot copy.",
+        "The network effects are plain: more shippers bring more carriers, and more carriers bring more shippers.",
+        "Once the fixed costs are sunk, scale economies turn into a moat.",
+        "It is a flywheel: lower prices bring volume, and the volume pays for lower prices.",
+        "The incumbent's competitive advantage compounds every year the asset keeps running.",
+        "Increasing returns are why the second-largest operator rarely catches up.",
+        "Call it a virtuous cycle that takes a decade to get spinning.",
+        "The moat is the permit, and nobody else will ever get one.",
+    ],
+    "inequality": [
+        "The gains went to the owners while wages on site barely moved.",
+        "The wealth these assets throw off ends up with a small group of holders.",
+        "The middle class towns that grew up around the yard are shrinking.",
+        "The labour share of revenue has fallen for twenty years.",
+        "Returns to capital outran income growth for everyone else.",
+        "It is a winner-take-all business, and the workers around it are not the winners.",
+        "The top 1 percent of holders own most of the equity.",
+        "Poverty in the county rose even as the dividends grew.",
+    ],
+    "big-tech": [
+        "The hyperscalers are now the biggest buyers of power in the region.",
+        "New data centers need more electricity than the whole town used a decade ago.",
+        "GPUs arrive by the pallet and the cooling plant cannot keep up.",
+        "Cloud demand, not local industry, is what fills the order book now.",
+        "Every big tech buyer wants its own supply and pays up front.",
+        "The semiconductor supply chain runs through three or four buildings.",
+        "Antitrust regulators have started asking who controls the capacity.",
+        "Training artificial intelligence models takes more accelerators than anyone planned for.",
+    ],
+    "other": [
+        "Oil futures moved more than the spot price did.",
+        "Bond yields did most of the work in the valuation.",
+        "Freight rates fell back to where they were before the rush.",
+        "The harvest was late, and the barges waited.",
+        "Steel prices set the budget more than anything the engineers chose.",
+        "The municipal bond sale went through without fuss.",
+        "Diesel costs ate most of the margin.",
+        "A dry summer cut river levels and barge loads.",
+    ],
+}
+THEME_LABELS = {"flywheel": "Moats", "inequality": "Inequality", "big-tech": "Big Tech",
+                "other": "Markets"}
+
 
 class Post:
     def __init__(self, idx, day, title, path, labels):
@@ -109,6 +176,8 @@ class Post:
         self.updates = []           # inline targets added so that every non-orphan has a reader
         self.broken = []            # hrefs that never resolve
         self.extra = []             # hrefs from the test hook (not in the expected files)
+        self.theme = None           # with --themes: the theme the post is written around
+        self.aside = None           # with --themes: a second theme it mentions once
 
 
 def slugify(title, limit=40):
@@ -126,9 +195,13 @@ def esc(text):
 
 
 class Blog:
-    def __init__(self, n, seed, crawl_delay=None):
+    def __init__(self, n, seed, crawl_delay=None, themes=False):
         self.n = n
         self.rng = random.Random(seed)
+        # --themes draws from an RNG of its own, so the main stream (and with
+        # it the link graph, and the whole site without --themes) is unchanged.
+        self.themes = themes
+        self.trng = random.Random("themes-%d" % seed) if themes else None
         self.crawl_delay = crawl_delay
         self.posts = []
         self.routes = []            # (path, status, location-or-file)
@@ -143,6 +216,9 @@ class Blog:
             day += timedelta(days=rng.randint(1, 21))
             subject = rng.choice(SUBJECTS)
             title = rng.choice(TITLE_FORMS).format(s=subject, a=rng.choice(ADJECTIVES), n=rng.choice(NOUNS))
+            theme = self.pick_theme() if self.themes else None
+            if theme and self.trng.random() < 0.7:
+                title = self.trng.choice(THEME_TITLES[theme]).format(s=subject)
             slug = slugify(title)
             path = "/%04d/%02d/%s.html" % (day.year, day.month, slug)
             k = 1
@@ -152,6 +228,13 @@ class Blog:
             taken.add(path)
             labels = [LABELS[subject]] + rng.sample(EXTRA_LABELS, rng.randint(0, 1))
             self.posts.append(Post(i, day, title, path, labels))
+            if theme:
+                p = self.posts[-1]
+                p.theme = theme
+                if self.trng.random() < 0.3:
+                    p.labels.append(THEME_LABELS[theme])
+                if self.trng.random() < 0.2:
+                    p.aside = self.trng.choice([t for t, _ in THEME_MIX if t != theme])
         for p in rng.sample(self.posts, self.n // 50):
             p.old_path = "%s/untitled-draft-%d.html" % (p.path[:8], p.idx)
         self.orphans = set(rng.sample(range(self.n), max(1, self.n // 20))) if self.n >= 4 else set()
@@ -176,6 +259,14 @@ class Blog:
             self.routes += [(a, 302, b), (b, 302, a)]
             self.loop_href = BASE + a
             self.posts[self.n // 3].broken.append(self.loop_href)
+
+    def pick_theme(self):
+        r = self.trng.random()
+        for theme, share in THEME_MIX:
+            r -= share
+            if r < 0:
+                return theme
+        return THEME_MIX[-1][0]
 
     def pick(self, i, k, exclude):
         """Up to K distinct link targets for post I: mostly older posts, never
@@ -242,6 +333,13 @@ class Blog:
             k = rng.randrange(len(paras))
             form = rng.choice(INLINE_FORMS)
             paras[k] += " " + form.format(h=self.href(t), t=esc(t.title))
+        if p.theme:
+            trng = self.trng
+            for k in range(len(paras)):
+                paras[k] += " " + " ".join(trng.sample(THEME_SENTENCES[p.theme], trng.randint(1, 2)))
+            if p.aside:
+                k = trng.randrange(len(paras))
+                paras[k] += " " + trng.choice(THEME_SENTENCES[p.aside])
         for k in range(len(paras)):
             if rng.random() < 0.3:
                 paras[k] += ' Source: <a href="%s/%d/%s">%s</a>.' % (
@@ -353,7 +451,8 @@ class Blog:
             for t in self.popular)
         labels = "".join("<li><a dir='ltr' href='%s/search/label/%s'>%s</a></li>\n"
                          % (BASE, l.replace(" ", "%20"), esc(l))
-                         for l in sorted(set(LABELS.values()) | set(EXTRA_LABELS)))
+                         for l in sorted(set(LABELS.values()) | set(EXTRA_LABELS)
+                                         | (set(THEME_LABELS.values()) if self.themes else set())))
         months = []
         for k, (y, m) in enumerate(self.months[::-1][:24]):
             ms = 1325376000000 + k * 2678400000
@@ -535,16 +634,19 @@ class Blog:
         dump("edges.tsv", "source\ttarget\tkind", sorted((s, t, k) for (s, t), k in edges.items()))
         dump("orphans.tsv", "url", [(u,) for u in orphans])
         dump("broken.tsv", "source\thref", broken)
+        if self.themes:
+            dump("themes.tsv", "url\ttheme", sorted((p.url, p.theme) for p in self.posts))
         return {"base": BASE, "posts": self.n, "edges": len(edges), "orphans": len(orphans),
                 "broken": len(broken), "renamed": sum(1 for p in self.posts if p.old_path)}
 
 
-def generate(out, posts=300, seed=1, crawl_delay=None, extra_links=()):
+def generate(out, posts=300, seed=1, crawl_delay=None, extra_links=(), themes=False):
     """Write a fixture of POSTS posts to OUT; return a dict of counts.
 
     EXTRA_LINKS are hrefs added to the newest post's body (for hostile-URL
-    tests); they are left out of the expected files."""
-    return Blog(posts, seed, crawl_delay).write(out, extra_links)
+    tests); they are left out of the expected files. THEMES writes each post
+    around a theme (see the module docstring) and adds expected/themes.tsv."""
+    return Blog(posts, seed, crawl_delay, themes).write(out, extra_links)
 
 
 # ---- reading a fixture's expected/*.tsv -------------------------------------
@@ -600,13 +702,15 @@ def main(argv=None):
     ap.add_argument("--posts", type=int, default=300)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--crawl-delay", type=float, help="add Crawl-delay to robots.txt")
+    ap.add_argument("--themes", action="store_true",
+                    help="write each post around a theme (flywheel, inequality, big-tech, other)")
     args = ap.parse_args(argv)
     if args.posts < 1:
         ap.error("--posts must be at least 1")
     delay = args.crawl_delay
     if delay is not None and delay == int(delay):
         delay = int(delay)
-    c = generate(args.out, args.posts, args.seed, delay)
+    c = generate(args.out, args.posts, args.seed, delay, themes=args.themes)
     print("wrote %d posts, %d edges, %d orphans, %d broken links, %d renamed posts to %s (base %s)"
           % (c["posts"], c["edges"], c["orphans"], c["broken"], c["renamed"], args.out, c["base"]))
     return 0

@@ -77,6 +77,16 @@ static void check_text(const char *in, const char *out, size_t max, int esc)
     while (*p != '\0') {
         size_t len = utf8_valid_len(p);
 
+        if ((esc & MAPSAFE_AMP) && *p == '&') {
+            if (strncmp((const char *)p, "&amp;", 5) != 0)
+                fail_msg("'%s': bare '&' in '%s'", in, out);
+            chars++;
+            p += 5;
+            continue;
+        }
+        if ((esc & MAPSAFE_BACKSLASH_LOOKALIKE) && *p == '\\')
+            fail_msg("'%s': backslash left in '%s'", in, out);
+
         if (len == 0 || *p < 0x20 || *p == 0x7f)
             fail_msg("'%s': bad byte 0x%02x in '%s'", in, *p, out);
         if (len == 2 && p[0] == 0xc2 && p[1] < 0xa0)
@@ -85,9 +95,9 @@ static void check_text(const char *in, const char *out, size_t max, int esc)
             p[2] <= 0xae) || (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
             fail_msg("'%s': bidi control in '%s'", in, out);
         slashes = *p == '\\' ? slashes + 1 : 0;
-        if (esc && slashes % 2 == 1 && p[1] != '\\')
+        if ((esc & MAPSAFE_BACKSLASH_DOUBLE) && slashes % 2 == 1 && p[1] != '\\')
             fail_msg("'%s': lone backslash in '%s'", in, out);
-        chars += !(esc && slashes % 2 == 0 && slashes > 0);
+        chars += !((esc & MAPSAFE_BACKSLASH_DOUBLE) && slashes % 2 == 0 && slashes > 0);
         p += len;
     }
     if (max > 0 && chars > max)
@@ -154,6 +164,11 @@ static const struct text_case text_cases[] = {
     { "\\E\\L\\T\\H", 0, 1, "\\\\E\\\\L\\\\T\\\\H" },
     { "trail\\", 0, 1, "trail\\\\" },
     { "\\\\", 0, 1, "\\\\\\\\" },
+    /* tooltips: a look-alike instead; entities made literal */
+    { "a\\Nb\\", 0, MAPSAFE_BACKSLASH_LOOKALIKE, "a\xe2\xa7\xb5Nb\xe2\xa7\xb5" },
+    { "x &#1; &amp; y", 0, MAPSAFE_AMP, "x &amp;#1; &amp;amp; y" },
+    { "&&&&&&", 4, MAPSAFE_AMP, "&amp;&amp;&amp;\xe2\x80\xa6" },
+    { "\\&", 0, MAPSAFE_BACKSLASH_DOUBLE | MAPSAFE_AMP, "\\\\&amp;" },
 
     /* bidi overrides and isolates go; marks and RTL text stay */
     { "abc" RLO "def", 0, 0, "abcdef" },
