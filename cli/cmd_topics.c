@@ -61,7 +61,7 @@ struct store *cli_open_classified(const char *db, const struct topics *t)
         cli_error("cannot open '%s': %s", db, strerror(errno));
         return NULL;
     }
-    int rc = store_open(db, STORE_WRITE, &s, &msg);
+    int rc = store_open(db, STORE_WRITE | STORE_EXISTING, &s, &msg);
     if (rc == STORE_EREADONLY) {    /* still readable: use the stored themes */
         free(msg);
         msg = NULL;

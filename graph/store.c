@@ -178,6 +178,22 @@ static int take_lock(struct store *s, const char *path)
     return STORE_OK;
 }
 
+/* STORE_ECORRUPT unless the file already holds blogmap's pages table. */
+static int check_ours(struct store *s)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                              " AND name IN ('pages', 'meta', 'edge')", &st);
+    if (rc)
+        return rc;
+    int ours = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 3;
+    sqlite3_finalize(st);
+    if (ours)
+        return STORE_OK;
+    snprintf(s->err, sizeof(s->err), "not a blogmap database (run 'blogmap crawl' first)");
+    return STORE_ECORRUPT;
+}
+
 static int configure(struct store *s, int flags)
 {
     int on = 1, rc;
@@ -190,6 +206,8 @@ static int configure(struct store *s, int flags)
         return rc == STORE_ESQL ? STORE_ECORRUPT : rc;
     if (!(flags & STORE_WRITE))
         return STORE_OK;
+    if ((flags & STORE_EXISTING) && (rc = check_ours(s)))
+        return rc;
     if ((rc = store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")))
         return rc;
     return store_exec(s, schema_sql);

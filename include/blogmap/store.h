@@ -24,7 +24,8 @@ enum store_error {
 enum store_flags {
     STORE_READ = 0,         /* existing database, read-only */
     STORE_WRITE = 1,        /* create if missing, read-write */
-    STORE_CRAWL = 2         /* with STORE_WRITE: take the single-crawler lock */
+    STORE_CRAWL = 2,        /* with STORE_WRITE: take the single-crawler lock */
+    STORE_EXISTING = 4      /* with STORE_WRITE: only a database blogmap made */
 };
 
 enum store_kind { STORE_PAGE = 0, STORE_SITEMAP = 1, STORE_FEED = 2 };

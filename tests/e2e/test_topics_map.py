@@ -852,6 +852,26 @@ class TopicsMapTest(E2ETestCase):
         self.assertEqual(len(nodes), 4, "--summary GraphML has %d nodes, not one per theme" % len(nodes))
 
     # ---- 8. usage errors ----------------------------------------------------------------
+    def test_foreign_database_left_alone(self):
+        """An SQLite file blogmap did not make is refused by the commands that
+        classify, and gains no tables."""
+        db = os.path.join(self.tmp, "other.db")
+        with contextlib.closing(sqlite3.connect(db)) as c:
+            c.execute("CREATE TABLE notes(x)")
+            c.execute("INSERT INTO notes VALUES (1)")
+            c.commit()
+        for args in (("map", "-o", os.path.join(self.tmp, "m.svg")), ("topics",), ("posts",),
+                     ("classify", "-")):
+            with self.subTest(args=args):
+                r = self.bm.run(args[0], "--db", db, *args[1:])
+                self.assertExit(r, 1)
+                self.assertIn("other.db", r.stderr)
+                self.assertIn("not a blogmap database", r.stderr)
+        with contextlib.closing(sqlite3.connect(db)) as c:
+            tables = [r[0] for r in c.execute("SELECT name FROM sqlite_master")]
+        self.assertEqual(tables, ["notes"])
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "m.svg")))
+
     def test_map_bad_arguments(self):
         """Bad map arguments exit 2 with a message naming the problem, and write nothing."""
         target = os.path.join(self.tmp, "map.svg")
