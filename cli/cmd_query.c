@@ -8,6 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* posts classifies first (its topic column); the others only read. */
+static struct store *open_for(enum query_name which, const char *db, const char *tpath)
+{
+    if (which != QUERY_POSTS)
+        return cli_open_db(db);
+    struct topics *t = cli_load_topics(db, tpath);
+    struct store *s = t ? cli_open_classified(db, t) : NULL;
+    topics_free(t);
+    return s;
+}
+
 static int run_query(int argc, char **argv, enum query_name which, const char *what)
 {
     static const struct option longopts[] = {
@@ -51,18 +62,11 @@ static int run_query(int argc, char **argv, enum query_name which, const char *w
         cli_error("unexpected argument '%s'", argv[optind]);
         return EXIT_USAGE;
     }
-    struct topics *t = NULL;
-    struct store *s = NULL;
-    if (which == QUERY_POSTS) {
-        if ((t = cli_load_topics(db, tpath)))
-            s = cli_open_classified(db, t);
-    } else if (tpath) {
+    if (tpath && which != QUERY_POSTS) {
         cli_error("--topics applies to 'blogmap posts' only");
         return EXIT_USAGE;
-    } else {
-        s = cli_open_db(db);
     }
-    topics_free(t);
+    struct store *s = open_for(which, db, tpath);
     if (!s)
         return 1;
     int rc = output_query(s, which, format, stdout);

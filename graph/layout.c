@@ -46,6 +46,7 @@ struct builder {
     Agraph_t *g;
     const struct map_graph *m;
     int big, links;             /* sfdp style; URL attributes wanted */
+    int failed;                 /* cgraph refused a node or subgraph */
     Agnode_t **nodes;
 };
 
@@ -61,13 +62,17 @@ const char *layout_engine_for(const struct map_graph *g, const struct layout_opt
 }
 
 /* Set attribute NAME on object OBJ (kind KIND), declaring it with an empty
- * default on first use. VALUE is copied by cgraph. */
+ * default on first use. VALUE is copied by cgraph. A NULL OBJ (cgraph out
+ * of memory) is skipped; the builder notices it where it was created. */
 static void set(Agraph_t *g, void *obj, int kind, const char *name, const char *value)
 {
+    if (!obj)
+        return;
     Agsym_t *sym = agattr(g, kind, (char *)name, NULL);
     if (!sym)
         sym = agattr(g, kind, (char *)name, "");
-    agxset(obj, sym, (char *)value);
+    if (sym)
+        agxset(obj, sym, (char *)value);
 }
 
 #define LABEL_TEXT (MAPSAFE_BACKSLASH_DOUBLE | MAPSAFE_AMP)
@@ -163,6 +168,10 @@ static void add_post(struct builder *b, size_t i, Agraph_t *parent)
     snprintf(name, sizeof(name), "p%ld", n->id);
     Agnode_t *v = agnode(parent, name, 1);
     b->nodes[i] = v;
+    if (!v) {
+        b->failed = 1;
+        return;
+    }
     const char *title = n->title[0] ? n->title : n->url;
     if (!b->big)
         set_label(b->g, v, title);
@@ -230,6 +239,11 @@ static void add_themes(struct builder *b, Agraph_t **where)
         }
         snprintf(name, sizeof(name), "cluster_%zu", t);
         where[t] = agsubg(b->g, name, 1);
+        if (!where[t]) {
+            b->failed = 1;
+            where[t] = b->g;
+            continue;
+        }
         set_clean(b->g, where[t], AGRAPH, "label", th->label, 80);
         pale(th->color, 0.12, fill);
         set(b->g, where[t], AGRAPH, "style", "rounded,filled");
@@ -252,7 +266,8 @@ static void add_edges(struct builder *b)
 {
     for (size_t i = 0; i < b->m->n_edges; i++) {
         const struct map_edge *e = &b->m->edges[i];
-        if (e->src >= b->m->n_nodes || e->dst >= b->m->n_nodes || e->src == e->dst)
+        if (e->src >= b->m->n_nodes || e->dst >= b->m->n_nodes || e->src == e->dst ||
+            !b->nodes[e->src] || !b->nodes[e->dst])
             continue;
         Agedge_t *x = agedge(b->g, b->nodes[e->src], b->nodes[e->dst], NULL, 1);
         if (x && !e->related)
@@ -267,7 +282,7 @@ static void tie_themes(struct builder *b)
         char name[48];
         snprintf(name, sizeof(name), "theme%zu", theme_index(b->m, b->m->nodes[i].topic));
         Agnode_t *hub = agnode(b->g, name, 0);
-        Agedge_t *x = hub ? agedge(b->g, hub, b->nodes[i], NULL, 1) : NULL;
+        Agedge_t *x = hub && b->nodes[i] ? agedge(b->g, hub, b->nodes[i], NULL, 1) : NULL;
         if (x) {
             set(b->g, x, AGEDGE, "style", "invis");
             set(b->g, x, AGEDGE, "weight", "2");
@@ -280,6 +295,10 @@ static void tie_themes(struct builder *b)
 static void add_legend(struct builder *b)
 {
     Agraph_t *lg = b->big ? b->g : agsubg(b->g, "cluster_legend", 1);
+    if (!lg) {
+        b->failed = 1;
+        return;
+    }
     if (!b->big) {
         set(b->g, lg, AGRAPH, "label", "Legend");
         set(b->g, lg, AGRAPH, "style", "rounded");
@@ -299,6 +318,10 @@ static void add_legend(struct builder *b)
     set(b->g, a, AGNODE, "label", "post");
     set(b->g, c, AGNODE, "label", "related-posts link");
     set(b->g, d, AGNODE, "label", "inline link");
+    if (!a || !c || !d) {
+        b->failed = 1;
+        return;
+    }
     Agedge_t *r = agedge(b->g, a, c, NULL, 1), *n = agedge(b->g, a, d, NULL, 1);
     if (r)
         set(b->g, r, AGEDGE, "color", "#333333");
@@ -330,6 +353,10 @@ static Agraph_t *build_posts(const struct map_graph *m, const struct layout_opts
     }
     free(where);
     free(b.nodes);
+    if (b.failed) {
+        agclose(b.g);
+        return NULL;
+    }
     return b.g;
 }
 
