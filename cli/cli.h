@@ -21,6 +21,15 @@ int cmd_stats(int argc, char **argv);
 int cmd_topics(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
 int cmd_map(int argc, char **argv);
+int cmd_backlinks(int argc, char **argv);
+int cmd_outlinks(int argc, char **argv);
+int cmd_hubs(int argc, char **argv);
+int cmd_path(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_suggest(int argc, char **argv);
+int cmd_mentions(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 enum output_format { OUTPUT_AUTO, OUTPUT_TABLE, OUTPUT_TSV, OUTPUT_CSV, OUTPUT_JSON };
 
@@ -30,6 +39,11 @@ int output_parse_format(const char *s);
 /* Run a query and print its rows to OUT in FORMAT (AUTO: table on a
  * terminal, else TSV). Returns a store error code. */
 int output_query(struct store *s, enum query_name which, int format, FILE *out);
+
+/* The general form: PRODUCE(ARG, FN, CTX) hands its rows (header first) to
+ * FN, which prints them to OUT in FORMAT; returns what PRODUCE returns. */
+typedef int (*output_producer)(void *arg, query_row_fn fn, void *ctx);
+int output_run(int format, FILE *out, output_producer produce, void *arg);
 
 /* "error: ..." on stderr, git's manner. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

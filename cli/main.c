@@ -25,6 +25,15 @@ static const struct command commands[] = {
     {"topics", cmd_topics, "list themes, their posts and the links between them"},
     {"classify", cmd_classify, "score a draft against the themes"},
     {"map", cmd_map, "draw the topic map (SVG, PNG, PDF, DOT, GEXF, GraphML)"},
+    {"backlinks", cmd_backlinks, "posts linking to a post, with the sentence around each link"},
+    {"outlinks", cmd_outlinks, "posts a post links to, with the sentence around each link"},
+    {"hubs", cmd_hubs, "posts ranked by PageRank over body links"},
+    {"path", cmd_path, "the shortest chain of links from one post to another"},
+    {"search", cmd_search, "full-text search of the posts"},
+    {"suggest", cmd_suggest, "posts a draft or post should link to and does not yet"},
+    {"mentions", cmd_mentions, "posts naming another post's title without linking to it"},
+    {"diff", cmd_diff, "posts and links added and removed between two crawls"},
+    {"report", cmd_report, "write a static HTML report of the crawl"},
 };
 
 static void usage(FILE *out)
@@ -32,7 +41,7 @@ static void usage(FILE *out)
     fprintf(out, "usage: blogmap <command> [options]\n\n"
                  "Map how a blog's posts link to one another.\n\ncommands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n'blogmap <command> --help' describes a command's options.\n"
                  "'blogmap --version' prints the version.\n");
 }

@@ -185,19 +185,36 @@ static void print_table(struct sink *k)
     free(k->cells);
 }
 
-int output_query(struct store *s, enum query_name which, int format, FILE *out)
+int output_run(int format, FILE *out, output_producer produce, void *arg)
 {
     struct sink k = {.format = format, .out = out};
     if (format == OUTPUT_AUTO)
         k.format = isatty(fileno(out)) ? OUTPUT_TABLE : OUTPUT_TSV;
     if (k.format == OUTPUT_JSON)
         fputc('[', out);
-    int rc = query_run(s, which, on_row, &k);
+    int rc = produce(arg, on_row, &k);
     if (k.format == OUTPUT_JSON)
         fputs(k.rows ? "\n]\n" : "]\n", out);
     if (k.format == OUTPUT_TABLE)
         print_table(&k);
     return rc;
+}
+
+struct query_arg {
+    struct store *s;
+    enum query_name which;
+};
+
+static int produce_query(void *arg, query_row_fn fn, void *ctx)
+{
+    struct query_arg *q = arg;
+    return query_run(q->s, q->which, fn, ctx);
+}
+
+int output_query(struct store *s, enum query_name which, int format, FILE *out)
+{
+    struct query_arg q = {.s = s, .which = which};
+    return output_run(format, out, produce_query, &q);
 }
 
 struct store *cli_open_db(const char *path)

@@ -148,14 +148,19 @@ static int redundant_feed(const char *url)
 }
 
 /* Queue a discovered URL if it is on the blog. */
-static void discover(struct crawler *c, const char *url, int kind, int depth, int hops)
+/* Queue URL if it is in scope. FROM_PAGE > 0: an on-site link of that HTML
+ * page, also kept in nav so that reachability from the home page can be
+ * asked later. */
+static void discover(struct crawler *c, const char *url, int kind, int depth, long from_page)
 {
     int internal;
     if (redundant_feed(url))
         return;
     char *u = crawl_scope(c, url, &internal);
     if (u)
-        store_failed(c, crawl_enqueue(c, u, kind, depth, hops));
+        store_failed(c, crawl_enqueue(c, u, kind, depth, 0));
+    if (u && from_page > 0 && !c->failed)
+        store_failed(c, store_add_nav(c->store, from_page, u));
     free(u);
 }
 
@@ -295,7 +300,7 @@ static void handle_page(struct crawler *c, const struct store_job *j, const stru
     if (alias && j->hops + 1 <= CRAWL_MAX_HOPS)
         store_failed(c, crawl_enqueue(c, alias, STORE_PAGE, j->depth, j->hops + 1));
     for (size_t i = 0; i < p->n_links && !c->failed; i++)
-        discover(c, p->links[i], STORE_PAGE, j->depth + 1, 0);
+        discover(c, p->links[i], STORE_PAGE, j->depth + 1, j->id);
     for (size_t i = 0; i < p->n_feeds && !c->failed; i++)
         discover(c, p->feeds[i], STORE_FEED, j->depth + 1, 0);
     finish(c, j, r, "done", p->partial ? "partial parse" : NULL, alias);

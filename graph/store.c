@@ -72,6 +72,8 @@ static const char schema_sql[] =
     " tokenize = 'porter unicode61 remove_diacritics 2');"
     "CREATE VIRTUAL TABLE IF NOT EXISTS post_anchors USING fts5(anchors,"
     " tokenize = 'porter unicode61 remove_diacritics 2');"
+    "CREATE TABLE IF NOT EXISTS nav("
+    " src INTEGER NOT NULL, dst INTEGER NOT NULL, PRIMARY KEY(src, dst)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS post_topics("
     " post_id INTEGER NOT NULL, topic TEXT NOT NULL, score REAL NOT NULL,"
     " PRIMARY KEY(post_id, topic)) WITHOUT ROWID;"
@@ -526,6 +528,18 @@ int store_page_set_post(struct store *s, long id, const struct store_post *p)
     if ((rc = step_done(s, del)))
         return rc;
     return set_text(s, id, p);
+}
+
+int store_add_nav(struct store *s, long src_id, const char *url)
+{
+    sqlite3_stmt *st;
+    int rc = store_stmt(s, SLOT_NAV, "INSERT OR IGNORE INTO nav(src, dst)"
+                        " SELECT ?1, id FROM pages WHERE url = ?2", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, src_id);
+    bind_text(st, 2, url);
+    return step_done(s, st);
 }
 
 int store_add_link(struct store *s, long src_id, const char *url, int related, int internal,

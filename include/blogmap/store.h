@@ -102,6 +102,10 @@ int store_page_set_post(struct store *s, long id, const struct store_post *p);
 int store_add_link(struct store *s, long src_id, const char *url, int related, int internal,
                    const char *anchor, const char *context);
 
+/* Record that page SRC_ID links to URL (any on-site link, for reachability
+ * from the home page); nothing happens unless URL is a known page. */
+int store_add_nav(struct store *s, long src_id, const char *url);
+
 /* Follow redirects and canonicals to each URL's final page, then rebuild
  * the post-to-post edge table. */
 int store_resolve(struct store *s);
