@@ -1,6 +1,6 @@
 /* diff: what changed between two crawls of a blog: posts and post-to-post
- * links added and removed, compared by URL. The older database is attached
- * read-only to the newer one's connection and never written. */
+ * links added and removed, compared by URL. The older database is opened
+ * read-only on a connection of its own and never written. */
 #ifndef BLOGMAP_DIFF_H
 #define BLOGMAP_DIFF_H
 
