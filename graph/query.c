@@ -10,7 +10,8 @@ static const char *const query_sql[] = {
     [QUERY_POSTS] = "SELECT url, title, date, coalesce(topic, '') AS topic, inbound, outbound"
                     " FROM posts ORDER BY url",
     [QUERY_EDGES] = "SELECT source, target, kind, anchor FROM edges ORDER BY source, target",
-    [QUERY_ORPHANS] = "SELECT url, title, date FROM orphans ORDER BY url",
+    [QUERY_ORPHANS] = "SELECT url, title, date FROM pages WHERE is_post = 1 AND inbound = 0"
+                      " AND state = 'done' AND status = 200 AND final_id = id ORDER BY url",
     [QUERY_BROKEN] = "SELECT source, href, status FROM broken ORDER BY source, href",
     [QUERY_STATS] =
         "SELECT 'posts' AS key, (SELECT count(*) FROM posts) AS value"

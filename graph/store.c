@@ -22,6 +22,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* inbound and outbound are counted by store_resolve, so that orphans and
+ * hubs are an index away on a 100,000-post blog. */
+#define POSTS_VIEW \
+    " SELECT p.id, p.url, p.title, p.date, p.labels, p.topic," \
+    "  coalesce(p.inbound, 0) AS inbound, coalesce(p.outbound, 0) AS outbound" \
+    " FROM pages p WHERE p.is_post = 1 AND p.state = 'done' AND p.status = 200" \
+    "  AND p.final_id = p.id"
+
+/* Databases made before inbound/outbound were kept (user_version < 3). */
+static const char upgrade_sql[] =
+    "ALTER TABLE pages ADD COLUMN inbound INTEGER;"
+    "ALTER TABLE pages ADD COLUMN outbound INTEGER;"
+    "DROP VIEW IF EXISTS orphans; DROP VIEW IF EXISTS posts;"
+    "CREATE VIEW posts AS" POSTS_VIEW ";"
+    "CREATE VIEW orphans AS SELECT url, title, date FROM posts WHERE inbound = 0;";
+
+static const char counts_sql[] =
+    "UPDATE pages SET inbound = (SELECT count(*) FROM edge WHERE dst = pages.id),"
+    " outbound = (SELECT count(*) FROM edge WHERE src = pages.id) WHERE is_post = 1;";
+
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE IF NOT EXISTS pages("
@@ -31,7 +51,7 @@ static const char schema_sql[] =
     " next_at REAL NOT NULL DEFAULT 0, status INTEGER, error TEXT, redirect_to TEXT,"
     " content_type TEXT, bytes INTEGER, etag TEXT, last_modified TEXT, fetched_at REAL,"
     " is_post INTEGER NOT NULL DEFAULT 0, title TEXT, date TEXT, labels TEXT, topic TEXT,"
-    " final_id INTEGER);"
+    " final_id INTEGER, inbound INTEGER, outbound INTEGER);"
     "CREATE INDEX IF NOT EXISTS pages_queue ON pages(state, kind, next_at);"
     "CREATE TABLE IF NOT EXISTS links("
     " src_id INTEGER NOT NULL, url TEXT NOT NULL, kind TEXT NOT NULL,"
@@ -45,12 +65,7 @@ static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS fetches("
     " id INTEGER PRIMARY KEY, page_id INTEGER, url TEXT NOT NULL, at REAL NOT NULL,"
     " status INTEGER, error TEXT, redirect_to TEXT, bytes INTEGER, seconds REAL);"
-    "CREATE VIEW IF NOT EXISTS posts AS"
-    " SELECT p.id, p.url, p.title, p.date, p.labels, p.topic,"
-    "  (SELECT count(*) FROM edge e WHERE e.dst = p.id) AS inbound,"
-    "  (SELECT count(*) FROM edge e WHERE e.src = p.id) AS outbound"
-    " FROM pages p WHERE p.is_post = 1 AND p.state = 'done' AND p.status = 200"
-    "  AND p.final_id = p.id;"
+    "CREATE VIEW IF NOT EXISTS posts AS" POSTS_VIEW ";"
     "CREATE VIEW IF NOT EXISTS edges AS"
     " SELECT s.url AS source, t.url AS target, e.kind, e.anchor, e.context"
     " FROM edge e JOIN pages s ON s.id = e.src JOIN pages t ON t.id = e.dst;"
@@ -77,7 +92,7 @@ static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS post_topics("
     " post_id INTEGER NOT NULL, topic TEXT NOT NULL, score REAL NOT NULL,"
     " PRIMARY KEY(post_id, topic)) WITHOUT ROWID;"
-    "PRAGMA user_version = 2;";
+    "PRAGMA user_version = 3;";
 
 static const char resolve_base_sql[] =
     "UPDATE pages SET final_id = CASE WHEN redirect_to IS NULL AND state IN ('done','failed')"
@@ -180,6 +195,31 @@ static int take_lock(struct store *s, const char *path)
     return STORE_OK;
 }
 
+/* 1 when pages has the inbound column (or does not exist yet), 0 when it
+ * is an older pages table, or a negative error. */
+static int has_counts(struct store *s)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "SELECT (SELECT count(*) FROM pragma_table_info('pages')) = 0"
+                              " OR (SELECT count(*) FROM pragma_table_info('pages')"
+                              " WHERE name = 'inbound') = 1", &st);
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : store_fail(s, STORE_ESQL);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Bring an older database up to date, in one transaction. */
+static int upgrade(struct store *s)
+{
+    int rc = store_begin(s);
+    if (!rc && !(rc = store_exec(s, upgrade_sql)) && !(rc = store_exec(s, counts_sql)))
+        return store_commit(s);
+    store_rollback(s);
+    return rc;
+}
+
 /* STORE_ECORRUPT unless the file already holds blogmap's pages table. */
 static int check_ours(struct store *s)
 {
@@ -204,15 +244,30 @@ static int configure(struct store *s, int flags)
         return store_fail(s, STORE_ESQL);
     if ((rc = store_exec(s, "PRAGMA trusted_schema = OFF; PRAGMA foreign_keys = OFF;")))
         return rc;
-    if ((rc = store_exec(s, "PRAGMA quick_check;")))
+    /* Reading the schema finds a file that is no database at once; the full
+     * quick_check, linear in the file's size, is kept for crawls. */
+    if ((rc = store_exec(s, (flags & STORE_CRAWL) ? "PRAGMA quick_check;"
+                                                  : "SELECT count(*) FROM sqlite_master;")))
         return rc == STORE_ESQL ? STORE_ECORRUPT : rc;
-    if (!(flags & STORE_WRITE))
-        return STORE_OK;
+    if (!(flags & STORE_WRITE)) {
+        if ((rc = has_counts(s)) != 0)
+            return rc < 0 ? rc : STORE_OK;
+        snprintf(s->err, sizeof(s->err), "made by an older blogmap: run 'blogmap posts' on it"
+                 " once, with write access, to bring it up to date");
+        return STORE_ECORRUPT;
+    }
     if ((flags & STORE_EXISTING) && (rc = check_ours(s)))
         return rc;
     if ((rc = store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")))
         return rc;
-    return store_exec(s, schema_sql);
+    if ((rc = has_counts(s)) < 0)
+        return rc;
+    if (rc == 0 && (rc = upgrade(s)))
+        return rc;
+    if ((rc = store_exec(s, schema_sql)))
+        return rc;
+    return store_exec(s, "CREATE INDEX IF NOT EXISTS pages_orphan ON pages(inbound, url)"
+                         " WHERE is_post = 1;");
 }
 
 int store_open(const char *path, int flags, struct store **out, char **errmsg)
@@ -575,7 +630,7 @@ int store_resolve(struct store *s)
         if (sqlite3_changes(s->db) == 0)
             break;
     }
-    if ((rc = store_exec(s, resolve_links_sql)))
+    if ((rc = store_exec(s, resolve_links_sql)) || (rc = store_exec(s, counts_sql)))
         goto fail;
     return store_commit(s);
 fail:
