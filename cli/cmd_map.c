@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_TOPIC_ARGS 64
@@ -195,25 +196,30 @@ static int check_topics(const struct map_cli *mc, const struct topics *t)
     return 0;
 }
 
-/* Write BUF to PATH by way of PATH.tmp-PID and rename ('-': stdout). */
+/* Write BUF to PATH by way of a new temporary file beside it (mkstemp: no
+ * symlink is followed, no other file clobbered) and rename ('-': stdout). */
 static int write_atomic(const char *path, const char *buf, size_t len)
 {
     if (!strcmp(path, "-"))
         return fwrite(buf, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : -1;
-    size_t n = strlen(path) + 32;
+    size_t n = strlen(path) + 16;
     char *tmp = malloc(n);
     if (!tmp)
         abort();
-    snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    int ok = f && fwrite(buf, 1, len, f) == len;
-    if (f && fclose(f) != 0)
+    snprintf(tmp, n, "%s.tmp-XXXXXX", path);
+    mode_t mask = umask(0);
+    umask(mask);
+    int fd = mkstemp(tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    int ok = f && fchmod(fd, 0666 & ~mask) == 0 && fwrite(buf, 1, len, f) == len;
+    if (f ? fclose(f) != 0 : (fd >= 0 && close(fd) != 0))
         ok = 0;
     if (ok && rename(tmp, path) != 0)
         ok = 0;
     if (!ok) {
         cli_error("cannot write '%s': %s", path, strerror(errno));
-        unlink(tmp);
+        if (fd >= 0)
+            unlink(tmp);
     }
     free(tmp);
     return ok ? 0 : -1;
@@ -225,7 +231,8 @@ static int draw(struct map_cli *mc, const struct map_graph *g, char **buf, size_
     if (mc->format == FMT_GEXF || mc->format == FMT_GRAPHML) {
         if (export_graph(g, mc->format == FMT_GEXF ? EXPORT_GEXF : EXPORT_GRAPHML, buf, len) == 0)
             return 0;
-        cli_error("cannot write %s: libxml2 failed", fmt_names[mc->format]);
+        cli_error("cannot write '%s': libxml2 failed to build the %s document", mc->output,
+                  fmt_names[mc->format]);
         return -1;
     }
     static const int layout_fmt[] = {LAYOUT_SVG, LAYOUT_DOT, LAYOUT_PNG, LAYOUT_PDF};
@@ -274,6 +281,8 @@ int cmd_map(int argc, char **argv)
         cli_error("cannot read the map from '%s': %s", mc.db, store_errmsg(s));
         goto out;
     }
+    store_close(s);     /* the layout child must not inherit the connection (S10) */
+    s = NULL;
     if (draw(&mc, g, &buf, &len) || write_atomic(mc.output, buf, len))
         goto out;
     if (!mc.quiet && strcmp(mc.output, "-"))

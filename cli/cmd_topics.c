@@ -247,7 +247,11 @@ int cmd_classify(int argc, char **argv)
     struct store *s = t ? cli_open_classified(db, t) : NULL;
     double *scores = t ? calloc(t->n + 1, sizeof(*scores)) : NULL;
     if (s && scores) {
-        if (classify_text(s, t, title ? title : head, labels, text, scores, &best))
+        int err = classify_text(s, t, title ? title : head, labels, text, scores, &best);
+        if (err == STORE_EREADONLY)
+            cli_error("cannot score '%s': '%s' is read-only, and a draft is scored by adding it"
+                      " to its full-text index for a moment", path, db);
+        else if (err)
             cli_error("cannot score '%s': %s", path, store_errmsg(s));
         else
             rc = 0;

@@ -12,7 +12,7 @@
  * ("What the Yield Curve Says About Quantum Computing") is not a topic. All of
  * it runs as SQL inside one transaction, so a failure leaves the previous
  * scores in place. A draft is scored by adding it to post_text inside a
- * savepoint that is always rolled back. */
+ * write transaction that is always rolled back (so it needs write access). */
 #include "blogmap/classify.h"
 #include "storeInt.h"
 
@@ -235,7 +235,8 @@ static int read_scores(struct store *s, const struct topics *t, double *scores, 
     *best = -1;
     for (size_t i = 0; i < t->n; i++)
         scores[i] = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
         for (size_t i = 0; name && i < t->n; i++) {
             if (strcmp(t->v[i].name, name))
@@ -246,6 +247,8 @@ static int read_scores(struct store *s, const struct topics *t, double *scores, 
                 *best = (int)i;
         }
     }
+    if (step != SQLITE_DONE)
+        rc = store_fail(s, STORE_ESQL);
     sqlite3_finalize(st);
     return rc;
 }
@@ -254,12 +257,12 @@ int classify_text(struct store *s, const struct topics *t, const char *title,
                   const char *labels, const char *body, double *scores, int *best)
 {
     long id = 0;
-    int rc = store_exec(s, "SAVEPOINT draft");
+    int rc = store_begin(s);        /* BEGIN IMMEDIATE, always rolled back */
     if (rc)
         return rc;
     if (!(rc = reset_parts(s)) && !(rc = add_draft(s, title, labels, body, &id)) &&
         !(rc = score_parts(s, t, id)))
         rc = read_scores(s, t, scores, best);
-    sqlite3_exec(s->db, "ROLLBACK TO draft; RELEASE draft;", NULL, NULL, NULL);
+    store_rollback(s);
     return rc;
 }

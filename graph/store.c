@@ -38,6 +38,12 @@ static const char upgrade_sql[] =
     "CREATE VIEW posts AS" POSTS_VIEW ";"
     "CREATE VIEW orphans AS SELECT url, title, date FROM posts WHERE inbound = 0;";
 
+/* Posts crawled before the full-text index existed have no text to be
+ * classified by: fetch them again on the next crawl (unconditionally). */
+static const char refetch_sql[] =
+    "UPDATE pages SET state = 'queued', next_at = 0, etag = NULL, last_modified = NULL"
+    " WHERE is_post = 1 AND id NOT IN (SELECT rowid FROM post_text);";
+
 static const char counts_sql[] =
     "UPDATE pages SET inbound = (SELECT count(*) FROM edge WHERE dst = pages.id),"
     " outbound = (SELECT count(*) FROM edge WHERE src = pages.id) WHERE is_post = 1;";
@@ -214,7 +220,8 @@ static int has_counts(struct store *s)
 static int upgrade(struct store *s)
 {
     int rc = store_begin(s);
-    if (!rc && !(rc = store_exec(s, upgrade_sql)) && !(rc = store_exec(s, counts_sql)))
+    if (!rc && !(rc = store_exec(s, upgrade_sql)) && !(rc = store_exec(s, counts_sql)) &&
+        !(rc = store_exec(s, schema_sql)) && !(rc = store_exec(s, refetch_sql)))
         return store_commit(s);
     store_rollback(s);
     return rc;

@@ -100,6 +100,7 @@ static struct topic *theme_for(struct parser *p, const char *section)
     memset(t, 0, sizeof(*t));
     t->name = xstrndup(section, strlen(section));
     t->weight = 1;
+    t->line = p->line;
     return t;
 }
 
@@ -342,7 +343,7 @@ static int finish(struct parser *p)
     for (size_t i = 0; i < t->n; i++) {
         struct topic *th = &t->v[i];
         if (!th->n_terms) {
-            p->line = 0;
+            p->line = th->line;
             fail(p, "theme '%s' has no terms", th->name);
             return TOPICS_EEMPTY;
         }

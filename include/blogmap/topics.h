@@ -31,6 +31,7 @@ struct topic {
     double weight;      /* whole-theme multiplier, default 1 */
     struct topic_term *terms;
     size_t n_terms;
+    int line;           /* where its section starts in the file */
 };
 
 struct topics {

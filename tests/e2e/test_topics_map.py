@@ -451,13 +451,13 @@ class TopicsMapTest(E2ETestCase):
         self.check_bad_conf("[markets]\ncolor = #8c564b\n" + long_terms + "\n", 3)
 
     def test_bad_conf_theme_without_terms(self):
-        """A theme with keys but no terms is refused, naming the theme."""
+        """A theme with keys but no terms is refused, naming the theme at its header's line."""
         self.check_bad_conf("[markets]\nterms = oil\n\n[empty]\nlabel = Nothing here\ncolor = #123456\n",
-                            None, "empty")
+                            4, "empty")
 
     def test_bad_conf_theme_section_without_keys(self):
         """A theme section with nothing in it is a theme with no terms too: refused, naming it."""
-        self.check_bad_conf("[empty]\n# to do\n\n[markets]\nterms = oil\n", None, "empty")
+        self.check_bad_conf("[empty]\n# to do\n\n[markets]\nterms = oil\n", 1, "empty")
 
     def test_bad_conf_other_section(self):
         """[other] cannot be defined: refused at the line of its header."""

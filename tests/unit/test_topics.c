@@ -527,10 +527,10 @@ static const struct err_case err_cases[] = {
      TOPICS_ESYNTAX, NAME ":3: ", "label of 'a' must be 1 to 80 bytes"},
     {"[a]\nterms = x\nlabel =\n", TOPICS_ESYNTAX, NAME ":3: ", "label of 'a'"},
     /* themes without terms */
-    {"[x]\nlabel = X\n", TOPICS_EEMPTY, NAME ": ", "theme 'x' has no terms"},
-    {"[a]\nterms = y\n[x]\nterms = , ,\n", TOPICS_EEMPTY, NAME ": ", "theme 'x' has no terms"},
-    {"[a]\nterms = y\n[x]\n", TOPICS_EEMPTY, NAME ": ", "theme 'x' has no terms"},
-    {"[a]\nterms = y\n[x]\n[a]\nterms = z\n", TOPICS_EEMPTY, NAME ": ",
+    {"[x]\nlabel = X\n", TOPICS_EEMPTY, NAME ":1: ", "theme 'x' has no terms"},
+    {"[a]\nterms = y\n[x]\nterms = , ,\n", TOPICS_EEMPTY, NAME ":3: ", "theme 'x' has no terms"},
+    {"[a]\nterms = y\n[x]\n", TOPICS_EEMPTY, NAME ":3: ", "theme 'x' has no terms"},
+    {"[a]\nterms = y\n[x]\n[a]\nterms = z\n", TOPICS_EEMPTY, NAME ":3: ",
      "theme 'x' has no terms"},
     {"", TOPICS_EEMPTY, NAME ": ", "no themes"},
     {"# nothing\n\n; here\n", TOPICS_EEMPTY, NAME ": ", "no themes"},
@@ -579,7 +579,8 @@ static void test_first_error_wins(void **state)
                 "syntax error");
 }
 
-/* A theme without terms is found after the whole file: no line number. */
+/* A theme without terms is found after the whole file, and named at the
+ * line of its section. */
 static void test_no_terms_message(void **state)
 {
     char *err = NULL;
@@ -589,7 +590,7 @@ static void test_no_terms_message(void **state)
     assert_int_equal(topics_parse("[a]\nterms = x\n\n[b]\nlabel = B\n\n", "my.conf", &t, &err),
                      TOPICS_EEMPTY);
     assert_null(t);
-    assert_string_equal(err, "my.conf: theme 'b' has no terms");
+    assert_string_equal(err, "my.conf:4: theme 'b' has no terms");
     free(err);
 }
 
