@@ -3,7 +3,9 @@
  * The graph is built with cgraph from sanitised text only (mapsafe): node
  * names are synthetic ("p<id>"), labels and tooltips are cleaned, capped and
  * have their backslashes doubled, and only http(s) URLs become links, escaped
- * by us because Graphviz 2.42 copies them into SVG as they are. Small maps
+ * by us because Graphviz 2.42 copies them into SVG as they are; a report's
+ * map links instead to its own pages, by relative links that mapsafe vets
+ * before Graphviz sees them and again in the SVG. Small maps
  * (up to LAYOUT_DOT_MAX nodes) use dot, tuned as in the reliability matrix,
  * with one cluster per theme; larger ones use sfdp with overlap removal, and
  * each theme gets a label node tied to its posts by invisible edges so that
@@ -29,8 +31,7 @@
 #define LABEL_CHARS 48          /* node label on small maps, on two lines */
 #define XLABEL_CHARS 32         /* labels of the most-linked posts on big maps */
 #define TOOLTIP_CHARS 200
-#define LABELLED_BIG 60
-#define LAYOUT_CURVED_MAX 100   /* spline edges (slower) up to this many posts */         /* nodes labelled on an sfdp map */
+#define LABELLED_BIG 60         /* nodes labelled on an sfdp map */
 #define OUTPUT_MAX ((size_t)1 << 30)
 #define CHILD_AS_MAX ((rlim_t)4 << 30)
 
@@ -45,6 +46,7 @@
 struct builder {
     Agraph_t *g;
     const struct map_graph *m;
+    const struct layout_opts *o;
     int big, links;             /* sfdp style; URL attributes wanted */
     int failed;                 /* cgraph refused a node or subgraph */
     Agnode_t **nodes;
@@ -87,6 +89,23 @@ static void set_clean(Agraph_t *g, void *obj, int kind, const char *name, const 
     char *v = mapsafe_text(text, max, strcmp(name, "tooltip") ? LABEL_TEXT : TOOLTIP_TEXT);
     set(g, obj, kind, name, v);
     free(v);
+}
+
+/* "title | date": the title cleaned and cut by characters, then the date
+ * (cleaned too: it comes from the page). */
+static void set_tooltip(Agraph_t *g, Agnode_t *v, const char *title, const char *date)
+{
+    char *t = mapsafe_text(title, TOOLTIP_CHARS - 13, TOOLTIP_TEXT);
+    char *d = mapsafe_text(date, 10, TOOLTIP_TEXT);
+    size_t n = strlen(t) + strlen(d) + 4;
+    char *tip = malloc(n);
+    if (!tip)
+        abort();
+    snprintf(tip, n, "%s%s%s", t, d[0] ? " | " : "", d);
+    set(g, v, AGNODE, "tooltip", tip);
+    free(tip);
+    free(d);
+    free(t);
 }
 
 /* A node label: the cleaned title, broken onto two lines at the space
@@ -159,12 +178,38 @@ static void graph_attrs(struct builder *b, const struct layout_opts *o)
     }
 }
 
+/* PREFIX MIDDLE SUFFIX as a link to a page of a report, or NULL when that
+ * is not a plain relative .html path (mapsafe_relative_link_ok). */
+static char *relative_link(const char *prefix, const char *middle, const char *suffix)
+{
+    size_t n = strlen(prefix) + strlen(middle) + (suffix ? strlen(suffix) : 0) + 1;
+    char *v = malloc(n);
+    if (!v)
+        abort();
+    snprintf(v, n, "%s%s%s", prefix, middle, suffix ? suffix : "");
+    if (mapsafe_relative_link_ok(v))
+        return v;
+    free(v);
+    return NULL;
+}
+
+/* Where a post's node links: its page in a report, else its URL (http(s)
+ * only, escaped for Graphviz). NULL: no link. */
+static char *post_link(const struct layout_opts *o, const struct map_node *n)
+{
+    char id[32];
+    if (!o->link_prefix)
+        return mapsafe_url(n->url, 1);
+    snprintf(id, sizeof(id), "%ld", n->id);
+    return relative_link(o->link_prefix, id, o->link_suffix);
+}
+
 /* One node per post: label, tooltip, link, size, theme colour. */
 static void add_post(struct builder *b, size_t i, Agraph_t *parent)
 {
     const struct map_node *n = &b->m->nodes[i];
     const struct map_theme *th = theme_of(b->m, n->topic);
-    char name[32], fill[8], size[32], tip[512];
+    char name[32], fill[8], size[32];
     snprintf(name, sizeof(name), "p%ld", n->id);
     Agnode_t *v = agnode(parent, name, 1);
     b->nodes[i] = v;
@@ -177,9 +222,8 @@ static void add_post(struct builder *b, size_t i, Agraph_t *parent)
         set_label(b->g, v, title);
     else if (i < LABELLED_BIG)
         set_clean(b->g, v, AGNODE, "xlabel", title, XLABEL_CHARS);
-    snprintf(tip, sizeof(tip), "%.400s%s%.10s", title, n->date[0] ? " | " : "", n->date);
-    set_clean(b->g, v, AGNODE, "tooltip", tip, TOOLTIP_CHARS);
-    char *url = b->links ? mapsafe_url(n->url, 1) : NULL;
+    set_tooltip(b->g, v, title, n->date);
+    char *url = b->links ? post_link(b->o, n) : NULL;
     if (url)
         set(b->g, v, AGNODE, "URL", url);
     free(url);
@@ -290,8 +334,9 @@ static void tie_themes(struct builder *b)
     }
 }
 
-/* The legend: a cluster (dot) or a box node (sfdp) listing the themes, and
- * two edges showing the kinds. Theme labels come from topics.conf. */
+/* The legend: three plaintext nodes, in a cluster on dot maps, joined by
+ * the two kinds of edge (related-posts solid, inline dashed). The themes
+ * need no legend: clusters or label nodes name them on the map. */
 static void add_legend(struct builder *b)
 {
     Agraph_t *lg = b->big ? b->g : agsubg(b->g, "cluster_legend", 1);
@@ -334,7 +379,7 @@ static void add_legend(struct builder *b)
 static Agraph_t *build_posts(const struct map_graph *m, const struct layout_opts *o, int big,
                              int links)
 {
-    struct builder b = {.m = m, .big = big, .links = links};
+    struct builder b = {.m = m, .o = o, .big = big, .links = links};
     Agraph_t **where = calloc(m->n_themes + 1, sizeof(*where));
     b.nodes = calloc(m->n_nodes + 1, sizeof(*b.nodes));
     if (!where || !b.nodes)
@@ -374,7 +419,7 @@ static Agraph_t *build_summary(const struct map_graph *m, const struct layout_op
         if (m->edges[i].src < m->n_nodes && m->edges[i].dst < m->n_nodes)
             count[theme_index(m, m->nodes[m->edges[i].src].topic) * nt +
                   theme_index(m, m->nodes[m->edges[i].dst].topic)]++;
-    struct builder b = {.g = g, .m = m};
+    struct builder b = {.g = g, .m = m, .o = o};
     if (g) {
         graph_attrs(&b, o);
         set(g, g, AGRAPH, "rankdir", "LR");
@@ -384,7 +429,7 @@ static Agraph_t *build_summary(const struct map_graph *m, const struct layout_op
         agattr(g, AGNODE, "fontname", "Helvetica");
         agattr(g, AGEDGE, "fontname", "Helvetica");
         for (size_t t = 0; t < nt; t++) {
-            char name[32], label[320], num[32], fill[8];
+            char name[32], label[512], num[32], fill[8];
             if (!m->themes[t].count)
                 continue;
             snprintf(name, sizeof(name), "t%zu", t);
@@ -399,6 +444,14 @@ static Agraph_t *build_summary(const struct map_graph *m, const struct layout_op
             set(g, v[t], AGNODE, "color", m->themes[t].color);
             snprintf(num, sizeof(num), "%.1f", 12 + 3 * log1p((double)m->themes[t].count));
             set(g, v[t], AGNODE, "fontsize", num);
+            char *link = o->theme_link_prefix ? relative_link(o->theme_link_prefix,
+                                                              m->themes[t].name, o->link_suffix)
+                                              : NULL;
+            if (link) {
+                set(g, v[t], AGNODE, "URL", link);
+                set_clean(g, v[t], AGNODE, "tooltip", m->themes[t].label, 80);
+            }
+            free(link);
         }
         for (size_t a = 0; a < nt; a++)
             for (size_t c = 0; c < nt; c++) {
@@ -448,6 +501,7 @@ static void render_child(Agraph_t *g, const char *engine, const char *fmt, int c
     struct rlimit rl = {.rlim_cur = (rlim_t)cpu, .rlim_max = (rlim_t)cpu + 5};
     char *buf = NULL;
     unsigned int len = 0;
+    signal(SIGXCPU, SIG_DFL);       /* an inherited "ignore" would defeat the limit */
     setrlimit(RLIMIT_CPU, &rl);
     agseterr(AGERR);
 #ifndef LAYOUT_SANITIZED
@@ -490,7 +544,7 @@ static int read_all(int fd, char **out, size_t *len)
 static int render_forked(Agraph_t *g, const char *engine, int format, int cpu, char **out,
                          size_t *len, char *err, size_t errlen)
 {
-    int fds[2], status = 0;
+    int fds[2], status = 0, reaped = 0;
     char *buf = NULL;
     size_t n = 0;
     if (pipe(fds) != 0) {
@@ -507,24 +561,33 @@ static int render_forked(Agraph_t *g, const char *engine, int format, int cpu, c
     if (pid > 0)
         read_all(fds[0], &buf, &n);
     close(fds[0]);
-    while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && n) {
+    while (pid > 0 && !reaped) {
+        pid_t w = waitpid(pid, &status, 0);
+        if (w == pid)
+            reaped = 1;
+        else if (w < 0 && errno != EINTR)
+            break;
+    }
+    if (reaped && WIFEXITED(status) && WEXITSTATUS(status) == 0 && n) {
         *out = buf;
         *len = n;
         return LAYOUT_OK;
     }
     free(buf);
+    int timed_out = reaped && WIFSIGNALED(status) &&
+                    (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL);
     if (pid < 0)
         snprintf(err, errlen, "fork: %s", strerror(errno));
-    else if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL))
+    else if (!reaped)
+        snprintf(err, errlen, "cannot wait for the layout process: %s", strerror(errno));
+    else if (timed_out)
         snprintf(err, errlen, "%s took longer than %d s of CPU; try --top N or --engine sfdp",
                  engine, cpu);
     else
         snprintf(err, errlen, "%s failed to lay out or render the graph (%s %d)", engine,
                  WIFSIGNALED(status) ? "signal" : "status",
                  WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-    return WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU ? LAYOUT_ETIME : LAYOUT_ERENDER;
+    return timed_out ? LAYOUT_ETIME : LAYOUT_ERENDER;
 }
 
 static int write_dot(Agraph_t *g, char **out, size_t *len, char *err, size_t errlen)
@@ -582,7 +645,8 @@ int layout_render(const struct map_graph *m, const struct layout_opts *o, int fo
         rc = render_forked(g, engine, format, o->cpu_seconds > 0 ? o->cpu_seconds : 300, &buf,
                            &n, err, errlen);
     agclose(g);
-    if (!rc && format == LAYOUT_SVG && mapsafe_check_svg(buf, n, err, errlen) != 0)
+    int svg_flags = o->link_prefix || o->theme_link_prefix ? MAPSAFE_SVG_RELATIVE : 0;
+    if (!rc && format == LAYOUT_SVG && mapsafe_check_svg_flags(buf, n, svg_flags, err, errlen) != 0)
         rc = LAYOUT_EUNSAFE;
     if (rc) {
         free(buf);

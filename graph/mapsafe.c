@@ -15,7 +15,9 @@
  * DTD subset (whose entities and default attributes a browser would apply
  * but the reader does not), processing instructions, elements outside the
  * SVG namespace, script-like elements, on* attributes and hrefs that are not
- * http(s) or "#" fragments. */
+ * http(s) or "#" fragments. A report's maps link to its own pages, so with
+ * MAPSAFE_SVG_RELATIVE an href may also be a plain relative path to an .html
+ * file: no scheme, no leading "/", no "..", nothing but [A-Za-z0-9_./-]. */
 #include "blogmap/mapsafe.h"
 
 #include <libxml/xmlreader.h>
@@ -48,6 +50,7 @@ struct svg_check {
     int errors;         /* parser errors reported so far */
     int error_line;     /* line of the first one, or 0 when unknown */
     int seen_root;
+    int flags;          /* enum mapsafe_svg_flags */
 };
 
 static void *xmalloc(size_t n)
@@ -397,10 +400,28 @@ static int name_in(const char *name, const char *const *list)
     return 0;
 }
 
-/* Whether an href value may stay: a "#" fragment or an absolute http(s)
- * URL, without quotes, angle brackets, backslashes, spaces or controls. */
-static int svg_href_ok(const char *v)
+int mapsafe_relative_link_ok(const char *v)
 {
+    size_t n = v != NULL ? strlen(v) : 0;
+
+    if (n <= 5 || n > MAPSAFE_URL_MAX || strcmp(v + n - 5, ".html") != 0)
+        return 0;
+    if (!((v[0] >= 'A' && v[0] <= 'Z') || (v[0] >= 'a' && v[0] <= 'z') ||
+          (v[0] >= '0' && v[0] <= '9')))
+        return 0;       /* no "/" (root or "//host"), ".", "-" or "_" first */
+    if (strstr(v, "..") != NULL || strstr(v, "//") != NULL)
+        return 0;
+    return strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                     "0123456789_./-") == n;
+}
+
+/* Whether an href value may stay: a "#" fragment or an absolute http(s)
+ * URL, without quotes, angle brackets, backslashes, spaces or controls;
+ * with MAPSAFE_SVG_RELATIVE also a relative link to one of our pages. */
+static int svg_href_ok(const char *v, int flags)
+{
+    if ((flags & MAPSAFE_SVG_RELATIVE) && mapsafe_relative_link_ok(v))
+        return 1;
     if (v[0] != '#' && url_http_absolute(v) == 0)
         return 0;
     for (; *v != '\0'; v++) {
@@ -440,7 +461,7 @@ static int svg_check_attribute(const struct svg_check *c)
         return 0;
     if (strncasecmp(local, "on", 2) == 0)
         return svg_reject(c, "attribute '", name, "'");
-    if (strcasecmp(local, "href") == 0 && !svg_href_ok(value))
+    if (strcasecmp(local, "href") == 0 && !svg_href_ok(value, c->flags))
         return svg_reject(c, "href '", value, "'");
     if (strcasecmp(local, "attributeName") == 0 && svg_animates_bad(value))
         return svg_reject(c, "animated attribute '", value, "'");
@@ -529,7 +550,13 @@ static int svg_walk(struct svg_check *c)
 
 int mapsafe_check_svg(const char *svg, size_t len, char *why, size_t whylen)
 {
-    struct svg_check c = { NULL, why, whylen, 0, 0, 0 };
+    return mapsafe_check_svg_flags(svg, len, 0, why, whylen);
+}
+
+int mapsafe_check_svg_flags(const char *svg, size_t len, int flags, char *why,
+                            size_t whylen)
+{
+    struct svg_check c = { NULL, why, whylen, 0, 0, 0, flags };
     int rc;
 
     if (why != NULL && whylen > 0)

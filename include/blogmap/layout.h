@@ -3,7 +3,8 @@
  * by inbound links, edge style by kind, a legend; or with SUMMARY one node per
  * theme and edges weighted by the links between themes. Rendering runs in a
  * child process under CPU and memory limits, since libgvc cannot be
- * interrupted; every SVG is checked (svgcheck) before it is handed back.
+ * interrupted; every SVG is checked (mapsafe_check_svg) before it is handed
+ * back.
  * Output bytes are malloc'd for the caller. */
 #ifndef BLOGMAP_LAYOUT_H
 #define BLOGMAP_LAYOUT_H
@@ -28,6 +29,13 @@ struct layout_opts {
     int summary;            /* theme-level map */
     const char *title;      /* graph label, or NULL */
     int cpu_seconds;        /* child's CPU limit, 0: 300 */
+    /* Links to a report's own pages instead of the blog (SVG and DOT). With
+     * LINK_PREFIX set, a post's node links to LINK_PREFIX<id>LINK_SUFFIX
+     * (e.g. "posts/p" ".html"); with THEME_LINK_PREFIX set, a theme's node on
+     * a summary map links to THEME_LINK_PREFIX<name>LINK_SUFFIX. A link that
+     * fails mapsafe_relative_link_ok is left out, and the SVG check then
+     * accepts such relative links. The strings are the caller's. */
+    const char *link_prefix, *theme_link_prefix, *link_suffix;
 };
 
 #define LAYOUT_DOT_MAX 300

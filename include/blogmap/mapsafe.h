@@ -34,4 +34,18 @@ char *mapsafe_url(const char *url, int amp_entity);
  * reason in WHY (WHYLEN bytes). */
 int mapsafe_check_svg(const char *svg, size_t len, char *why, size_t whylen);
 
+enum mapsafe_svg_flags {
+    MAPSAFE_SVG_RELATIVE = 1    /* also allow links that pass mapsafe_relative_link_ok */
+};
+
+/* mapsafe_check_svg, with FLAGS (enum mapsafe_svg_flags) widening what an
+ * href may be; 0 gives mapsafe_check_svg exactly. */
+int mapsafe_check_svg_flags(const char *svg, size_t len, int flags, char *why,
+                            size_t whylen);
+
+/* 1 when V is a relative link to a page of our own: [A-Za-z0-9_./-] only,
+ * ending in ".html", starting with a letter or digit (so no "/", "//host"
+ * or scheme), with no ".." and no "//". Else 0 (also for NULL). */
+int mapsafe_relative_link_ok(const char *v);
+
 #endif
