@@ -17,6 +17,7 @@ struct sink {
     int format;
     FILE *out;
     long rows;
+    int opened;         /* json: the '[' is out */
     char **cells;       /* table: every cell, row-major, header first */
     size_t n_cells, cap_cells;
     int ncols;
@@ -124,8 +125,11 @@ static int on_row(void *ctx, int n, const char *const *names, const char *const 
         return 0;
     }
     if (k->format == OUTPUT_JSON) {
-        if (!values)
+        if (!values) {
+            fputc('[', k->out);     /* only once there are rows to come */
+            k->opened = 1;
             return 0;
+        }
         fputs(k->rows++ ? ",\n  {" : "\n  {", k->out);
         for (int i = 0; i < n; i++) {
             fputs(i ? ", " : "", k->out);
@@ -190,10 +194,8 @@ int output_run(int format, FILE *out, output_producer produce, void *arg)
     struct sink k = {.format = format, .out = out};
     if (format == OUTPUT_AUTO)
         k.format = isatty(fileno(out)) ? OUTPUT_TABLE : OUTPUT_TSV;
-    if (k.format == OUTPUT_JSON)
-        fputc('[', out);
     int rc = produce(arg, on_row, &k);
-    if (k.format == OUTPUT_JSON)
+    if (k.format == OUTPUT_JSON && k.opened)
         fputs(k.rows ? "\n]\n" : "]\n", out);
     if (k.format == OUTPUT_TABLE)
         print_table(&k);

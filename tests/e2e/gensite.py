@@ -2,6 +2,7 @@
 """Generate a synthetic Blogger-style blog whose link graph is known.
 
     python3 tests/e2e/gensite.py --out DIR [--posts 300] [--seed 1] [--crawl-delay SEC] [--themes]
+                                 [--hidden N]
 
 writes a fixture in the layout server.py serves and the tests read:
 
@@ -32,6 +33,15 @@ another theme, so that `blogmap topics` finds a realistic mix. The link graph
 is the one the same seed gives without --themes (only titles, and so URLs,
 differ), and DIR/expected/themes.tsv (url, theme) records the intended theme.
 Without --themes the output is exactly what it was before the option existed.
+
+With --hidden N (hidden=N) N of the orphans (never the one in the sidebar)
+are reachable only through the sitemap: no page links to them at all, not
+the home page, month archives, pagers, comments nor the about page (pagers
+and comments that would name one name the nearest visible post instead).
+They still link out. DIR/expected/unreachable.tsv (url) lists them. The link
+graph, and every other file but those pages, are the ones the same seed
+gives without --hidden; without it the output is byte for byte what it was
+before the option existed.
 """
 import argparse
 import html
@@ -195,9 +205,13 @@ def esc(text):
 
 
 class Blog:
-    def __init__(self, n, seed, crawl_delay=None, themes=False):
+    def __init__(self, n, seed, crawl_delay=None, themes=False, hidden=0):
         self.n = n
         self.rng = random.Random(seed)
+        # --hidden also draws from an RNG of its own, for the same reason.
+        self.n_hidden = hidden
+        self.hrng = random.Random("hidden-%d" % seed)
+        self.hidden = set()         # indices of posts no page links to
         # --themes draws from an RNG of its own, so the main stream (and with
         # it the link graph, and the whole site without --themes) is unchanged.
         self.themes = themes
@@ -238,6 +252,9 @@ class Blog:
         for p in rng.sample(self.posts, self.n // 50):
             p.old_path = "%s/untitled-draft-%d.html" % (p.path[:8], p.idx)
         self.orphans = set(rng.sample(range(self.n), max(1, self.n // 20))) if self.n >= 4 else set()
+        if self.n_hidden and self.orphans:
+            pool = sorted(self.orphans - {min(self.orphans)})     # min(orphans) is in the sidebar
+            self.hidden = set(self.hrng.sample(pool, min(self.n_hidden, len(pool))))
         for p in self.posts:
             p.inline = self.pick(p.idx, rng.choice([0, 1, 1, 2, 2, 3]), ())
             if rng.random() < 0.55:
@@ -283,6 +300,17 @@ class Blog:
             if j != i and j not in self.orphans and j not in out and j not in exclude:
                 out.append(j)
         return out
+
+    def visible(self, j, step):
+        """Post J, or when it is hidden the nearest post that is not, looking
+        STEP (+1 newer, -1 older) first and then the other way; None if none."""
+        for d in (step, -step):
+            k = j
+            while 0 <= k < self.n:
+                if k not in self.hidden:
+                    return self.posts[k]
+                k += d
+        return None
 
     def edges(self):
         out = {}
@@ -430,7 +458,7 @@ class Blog:
         count = rng.randint(1, 2)
         for k in range(count):
             cid = 900000 + 10 * p.idx + k
-            t = self.posts[rng.randrange(0, p.idx)]
+            t = self.visible(rng.randrange(0, p.idx), -1)
             stamp = 1325600000000 + 86400000 * p.idx + k
             rows.append(
                 "<dt class='comment-author' id='c%d'><a name='c%d'></a>%s said...</dt>\n"
@@ -526,14 +554,16 @@ class Blog:
 
         for k, p in enumerate(self.posts):
             pager = []
-            if k + 1 < self.n:
+            newer = self.visible(k + 1, 1) if k + 1 < self.n else None
+            older = self.visible(k - 1, -1) if k > 0 else None
+            if newer is not None and newer.idx > k:
                 pager.append("<span id='blog-pager-newer-link'><a class='blog-pager-newer-link' href='%s' "
                              "id='Blog1_blog-pager-newer-link' title='Newer Post'>Newer Post</a></span>"
-                             % self.posts[k + 1].url)
-            if k > 0:
+                             % newer.url)
+            if older is not None and older.idx < k:
                 pager.append("<span id='blog-pager-older-link'><a class='blog-pager-older-link' href='%s' "
                              "id='Blog1_blog-pager-older-link' title='Older Post'>Older Post</a></span>"
-                             % self.posts[k - 1].url)
+                             % older.url)
             main = ("<div class='blog-posts hfeed'>\n<div class='date-outer'>\n%s<div class='date-posts'>\n"
                     "%s%s</div>\n</div>\n</div>\n"
                     "<div class='blog-pager' id='blog-pager'>\n%s\n<a class='home-link' href='%s/'>Home</a>\n"
@@ -544,7 +574,7 @@ class Blog:
             if p.old_path:
                 self.routes.append((p.old_path, 301, p.url))
 
-        newest = self.posts[::-1][:7]
+        newest = [p for p in self.posts[::-1] if p.idx not in self.hidden][:7]
         blocks = []
         for p in newest:
             teaser = bodies[p.idx].split("<a name='more'></a>", 1)[0]
@@ -566,12 +596,12 @@ class Blog:
         for (y, m), ps in self.by_month.items():
             blocks = "".join("<div class='date-outer'>\n%s<div class='date-posts'>\n%s</div>\n</div>\n"
                              % (self.date_header(p.day), self.post_block(p, bodies[p.idx], False))
-                             for p in ps[::-1])
+                             for p in ps[::-1] if p.idx not in self.hidden)
             files["/%04d/%02d/" % (y, m)] = self.page("%s: %s" % (BLOG_NAME, date(y, m, 1).strftime("%B %Y")),
                                                       "%s/%04d/%02d/" % (BASE, y, m),
                                                       "<div class='blog-posts hfeed'>\n%s</div>\n" % blocks)
 
-        picks = rng.sample(self.posts, min(3, self.n))
+        picks = [p for p in rng.sample(self.posts, min(3, self.n)) if p.idx not in self.hidden]
         about = ("<div class='post-outer'>\n<div class='post hentry'>\n"
                  "<h3 class='post-title entry-title'>\nAbout\n</h3>\n"
                  "<div class='post-body entry-content' id='post-body-1'>\n"
@@ -636,17 +666,22 @@ class Blog:
         dump("broken.tsv", "source\thref", broken)
         if self.themes:
             dump("themes.tsv", "url\ttheme", sorted((p.url, p.theme) for p in self.posts))
+        if self.n_hidden:
+            dump("unreachable.tsv", "url", sorted((self.posts[j].url,) for j in self.hidden))
         return {"base": BASE, "posts": self.n, "edges": len(edges), "orphans": len(orphans),
-                "broken": len(broken), "renamed": sum(1 for p in self.posts if p.old_path)}
+                "broken": len(broken), "renamed": sum(1 for p in self.posts if p.old_path),
+                "hidden": len(self.hidden)}
 
 
-def generate(out, posts=300, seed=1, crawl_delay=None, extra_links=(), themes=False):
+def generate(out, posts=300, seed=1, crawl_delay=None, extra_links=(), themes=False, hidden=0):
     """Write a fixture of POSTS posts to OUT; return a dict of counts.
 
     EXTRA_LINKS are hrefs added to the newest post's body (for hostile-URL
     tests); they are left out of the expected files. THEMES writes each post
-    around a theme (see the module docstring) and adds expected/themes.tsv."""
-    return Blog(posts, seed, crawl_delay, themes).write(out, extra_links)
+    around a theme (see the module docstring) and adds expected/themes.tsv.
+    HIDDEN makes that many orphans reachable only through the sitemap and
+    adds expected/unreachable.tsv."""
+    return Blog(posts, seed, crawl_delay, themes, hidden).write(out, extra_links)
 
 
 # ---- reading a fixture's expected/*.tsv -------------------------------------
@@ -671,8 +706,8 @@ def read_tsv(path):
 def load_expected(fixture, rebase=None):
     """The expected results of a fixture, URLs passed through REBASE (a
     str -> str function, or None). Keys: posts [(url, title, date)], edges
-    {(source, target, kind)}, orphans {url}, broken {(source, href)}; a key is
-    None when the fixture has no such file."""
+    {(source, target, kind)}, orphans {url}, broken {(source, href)},
+    unreachable {url}; a key is None when the fixture has no such file."""
     fix = rebase or (lambda s: s)
     where = os.path.join(fixture, "expected")
 
@@ -680,7 +715,7 @@ def load_expected(fixture, rebase=None):
         path = os.path.join(where, name)
         return read_tsv(path) if os.path.exists(path) else None
 
-    out = {"posts": None, "edges": None, "orphans": None, "broken": None}
+    out = {"posts": None, "edges": None, "orphans": None, "broken": None, "unreachable": None}
     r = rows("posts.tsv")
     if r is not None:
         out["posts"] = [(fix(x[0]),) + tuple(x[1:]) for x in r]
@@ -693,6 +728,9 @@ def load_expected(fixture, rebase=None):
     r = rows("broken.tsv")
     if r is not None:
         out["broken"] = {(fix(x[0]), fix(x[1])) for x in r}
+    r = rows("unreachable.tsv")
+    if r is not None:
+        out["unreachable"] = {fix(x[0]) for x in r}
     return out
 
 
@@ -704,13 +742,17 @@ def main(argv=None):
     ap.add_argument("--crawl-delay", type=float, help="add Crawl-delay to robots.txt")
     ap.add_argument("--themes", action="store_true",
                     help="write each post around a theme (flywheel, inequality, big-tech, other)")
+    ap.add_argument("--hidden", type=int, default=0, metavar="N",
+                    help="make N orphans reachable only through the sitemap (expected/unreachable.tsv)")
     args = ap.parse_args(argv)
     if args.posts < 1:
         ap.error("--posts must be at least 1")
+    if args.hidden < 0:
+        ap.error("--hidden must not be negative")
     delay = args.crawl_delay
     if delay is not None and delay == int(delay):
         delay = int(delay)
-    c = generate(args.out, args.posts, args.seed, delay, themes=args.themes)
+    c = generate(args.out, args.posts, args.seed, delay, themes=args.themes, hidden=args.hidden)
     print("wrote %d posts, %d edges, %d orphans, %d broken links, %d renamed posts to %s (base %s)"
           % (c["posts"], c["edges"], c["orphans"], c["broken"], c["renamed"], args.out, c["base"]))
     return 0
