@@ -19,7 +19,7 @@ LDLIBS    += $(PKG_LIBS) -lm
 LIB_SRC   := $(sort $(wildcard crawler/*.c graph/*.c))
 CLI_SRC   := $(sort $(wildcard cli/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/topics_default.o
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/topics_default.o $(BUILD)/gen/report_assets.o
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -30,7 +30,7 @@ DEB_PKGS  := build-essential pkg-config libcurl4-openssl-dev libxml2-dev libsqli
              cppcheck
 TEST_PKGS := chromium
 
-.PHONY: all deps demo test check check-san unit e2e hdr-check lint san clean install bench bench-map docs-map
+.PHONY: all deps demo test check check-san unit e2e hdr-check lint san clean install bench bench-map bench-query docs-map
 all: $(BUILD)/blogmap
 
 $(BUILD)/blogmap: $(CLI_OBJ) $(BUILD)/libblogmap.a
@@ -47,6 +47,20 @@ $(BUILD)/gen/topics_default.c: graph/topics.conf
 	  echo ';'; } > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/topics_default.o: $(BUILD)/gen/topics_default.c
+	$(CC) $(CPPFLAGS) -Igraph $(ALL_CFLAGS) -c -o $@ $<
+
+# The report's script and style sheet (graph/report_assets/), compiled in as
+# strings named report_asset_<file>, dots as underscores; '?' is escaped so
+# that no trigraph forms.
+REPORT_ASSETS := graph/report_assets/app.js graph/report_assets/style.css
+$(BUILD)/gen/report_assets.c: $(REPORT_ASSETS)
+	@mkdir -p $(dir $@)
+	{ echo '#include "reportInt.h"'; for f in $(REPORT_ASSETS); do \
+	  echo "const char report_asset_$$(basename $$f | tr . _)[] ="; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/    "/' -e 's/$$/\\n"/' $$f; \
+	  echo ';'; done; } > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/report_assets.o: $(BUILD)/gen/report_assets.c graph/reportInt.h
 	$(CC) $(CPPFLAGS) -Igraph $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c
@@ -105,8 +119,14 @@ docs-map: $(BUILD)/blogmap
 	cp $(BUILD)/demo/map.png docs/sample-map.png
 	cp $(BUILD)/demo/map.svg docs/sample-map.svg
 
+$(BUILD)/bench/mkdb: bench/mkdb.c $(BUILD)/libblogmap.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libblogmap.a $(LDLIBS)
+
 # Benchmarks: each runs its peer in the same run and prints the ratio.
-bench: bench-map
+bench: bench-map bench-query
+bench-query: $(BUILD)/blogmap $(BUILD)/bench/mkdb
+	./bench/query-bench.sh $(BUILD)/blogmap $(BUILD)/bench/mkdb
 bench-map: $(BUILD)/blogmap
 	./bench/map-bench.sh 2000 $(BUILD)/blogmap
 

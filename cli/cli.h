@@ -55,6 +55,13 @@ struct store *cli_open_db(const char *path);
  * set. Prints the error and returns NULL on failure. */
 struct topics *cli_load_topics(const char *db, const char *path);
 
+/* A plain-text draft from PATH ("-": standard input), at most 4 MiB, NUL
+ * bytes made spaces (malloc'd); prints the error and returns NULL. */
+char *cli_read_draft(const char *path);
+
+/* TEXT's first non-blank line, at most 300 bytes (malloc'd): a draft's title. */
+char *cli_first_line(const char *text);
+
 /* Open an existing database for writing and classify its posts with T if
  * the stored themes are stale. Prints the error and returns NULL on failure. */
 struct store *cli_open_classified(const char *db, const struct topics *t);

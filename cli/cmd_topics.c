@@ -141,7 +141,7 @@ int cmd_topics(int argc, char **argv)
 }
 
 /* Read FILE ("-": standard input) up to DRAFT_MAX bytes. */
-static char *read_draft(const char *path)
+char *cli_read_draft(const char *path)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     char *buf = NULL;
@@ -169,7 +169,7 @@ static char *read_draft(const char *path)
 }
 
 /* The draft's first non-blank line, as its title (malloc'd). */
-static char *first_line(const char *text)
+char *cli_first_line(const char *text)
 {
     text += strspn(text, " \t\r\n");
     size_t n = strcspn(text, "\r\n");
@@ -242,7 +242,7 @@ int cmd_classify(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *path = optind < argc ? argv[optind] : "-";
-    char *text = read_draft(path), *head = text ? first_line(text) : NULL;
+    char *text = cli_read_draft(path), *head = text ? cli_first_line(text) : NULL;
     struct topics *t = text ? cli_load_topics(db, tpath) : NULL;
     struct store *s = t ? cli_open_classified(db, t) : NULL;
     double *scores = t ? calloc(t->n + 1, sizeof(*scores)) : NULL;

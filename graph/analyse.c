@@ -287,6 +287,8 @@ static int cmp_long(const void *a, const void *b)
 /* The index of post ID in G, or -1. */
 static long pr_index(const struct pr_graph *g, long id)
 {
+    if (!g->n)
+        return -1;      /* bsearch wants a non-NULL base even for no elements */
     const long *p = bsearch(&id, g->ids, g->n, sizeof(*g->ids), cmp_long);
     return p ? (long)(p - g->ids) : -1;
 }

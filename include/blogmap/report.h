@@ -21,12 +21,22 @@ enum report_error {
 struct report_opts {
     const char *title;          /* the site's title, or NULL */
     size_t map_max;             /* posts on the map (the most linked), 0: 2000 */
+    size_t suggest_max;         /* post pages suggest links when the blog has at
+                                   most this many posts (each costs a full-text
+                                   search), 0: REPORT_SUGGEST_MAX */
 };
 
+#define REPORT_SUGGEST_MAX 200
+
 /* Write the report for S, classified with T, into DIR (created if needed;
- * files blogmap wrote before are replaced). On failure a message goes to
- * ERR. */
+ * files blogmap wrote before are replaced, and pages of posts and themes
+ * that are gone removed; a directory that holds files but no report is
+ * refused with REPORT_EDIR). On failure a message goes to ERR (ERRLEN
+ * bytes). */
 int report_write(struct store *s, const struct topics *t, const char *dir,
                  const struct report_opts *o, char *err, size_t errlen);
+
+/* A short description of an enum report_error. */
+const char *report_strerror(int code);
 
 #endif

@@ -572,6 +572,20 @@ static void test_hubs_empty(void **state)
     assert_string_equal(r.header, "rank|url|title|topic|pagerank|inbound|outbound");
 }
 
+/* Links between pages that are no posts (a blog whose posts all went):
+ * PageRank has no post to rank and must not look any up. */
+static void test_hubs_edges_without_posts(void **state)
+{
+    struct fx *f = *state;
+    struct rows r = {0};
+
+    exec_sql(f, "INSERT INTO pages(id, url, state, status) VALUES"
+                " (1, 'https://x.test/a', 'done', 200), (2, 'https://x.test/b', 'done', 200);"
+                "INSERT INTO edge(src, dst, kind) VALUES (1, 2, 'inline'), (2, 1, 'related');");
+    assert_int_equal(analyse_hubs(f->s, NULL, 0, collect, &r), STORE_OK);
+    assert_int_equal(r.n, 0);
+}
+
 /* ---- paths ---- */
 
 static void test_path_blog(void **state)
@@ -813,6 +827,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hubs_cycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hubs_blog, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hubs_empty, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hubs_edges_without_posts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_path_blog, setup, teardown),
         cmocka_unit_test_setup_teardown(test_path_random, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unreachable, setup, teardown),

@@ -747,6 +747,72 @@ static void test_svg_quiet(void **state)
     fclose(tmp);
 }
 
+/* ---- relative links (a report's own pages) ---- */
+
+static const struct {
+    const char *link;
+    int ok;
+} rel_cases[] = {
+    { "posts/p12.html", 1 },
+    { "themes/big-tech.html", 1 },
+    { "index.html", 1 },
+    { "a.html", 1 },
+    { "x_y/Z-9.html", 1 },
+    { ".html", 0 },
+    { "posts/p12.htm", 0 },
+    { "posts/p12.html#x", 0 },
+    { "posts/p12.html?x=1", 0 },
+    { "/etc/passwd.html", 0 },
+    { "//evil.example/x.html", 0 },
+    { "posts//p1.html", 0 },
+    { "../index.html", 0 },
+    { "posts/../../x.html", 0 },
+    { "./index.html", 0 },
+    { "-x.html", 0 },
+    { "javascript:alert(1).html", 0 },
+    { "http://h/x.html", 0 },
+    { "posts/p 1.html", 0 },
+    { "posts/p\"1.html", 0 },
+    { "posts/\xc3\xa9.html", 0 },
+    { "", 0 },
+};
+
+static void test_relative_links(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(rel_cases) / sizeof(rel_cases[0]); i++)
+        if (mapsafe_relative_link_ok(rel_cases[i].link) != rel_cases[i].ok)
+            fail_msg("case %zu: '%s' should %s", i, rel_cases[i].link,
+                     rel_cases[i].ok ? "pass" : "fail");
+    assert_int_equal(mapsafe_relative_link_ok(NULL), 0);
+}
+
+/* With MAPSAFE_SVG_RELATIVE, relative page links pass and everything the
+ * plain check refuses is still refused; without it they are refused. */
+static void test_svg_relative_flag(void **state)
+{
+    static const char *const rel = SVG("<a xlink:href=\"posts/p1.html\">t</a>");
+    static const char *const bad[] = {
+        SVG("<a xlink:href=\"../p1.html\">t</a>"),
+        SVG("<a xlink:href=\"//evil.example/p1.html\">t</a>"),
+        SVG("<a xlink:href=\"javascript:alert(1)\">t</a>"),
+        SVG("<a xlink:href=\"p1.html\" onclick=\"x()\">t</a>"),
+        SVG("<script>alert(1)</script>"),
+    };
+    char why[128];
+
+    (void)state;
+    assert_int_equal(mapsafe_check_svg_flags(rel, strlen(rel), MAPSAFE_SVG_RELATIVE, why,
+                                             sizeof(why)), 0);
+    assert_int_equal(mapsafe_check_svg(rel, strlen(rel), why, sizeof(why)), -1);
+    assert_int_equal(mapsafe_check_svg_flags(graphviz_svg, strlen(graphviz_svg),
+                                             MAPSAFE_SVG_RELATIVE, why, sizeof(why)), 0);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        if (mapsafe_check_svg_flags(bad[i], strlen(bad[i]), MAPSAFE_SVG_RELATIVE, why,
+                                    sizeof(why)) != -1)
+            fail_msg("case %zu: accepted: %s", i, bad[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -767,6 +833,9 @@ int main(void)
         cmocka_unit_test(test_svg_why),
         cmocka_unit_test(test_svg_len),
         cmocka_unit_test(test_svg_quiet),
+        cmocka_unit_test(test_relative_links),
+        cmocka_unit_test_setup_teardown(test_svg_relative_flag, setup_loader,
+                                        teardown_loader),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
