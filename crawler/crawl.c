@@ -215,7 +215,11 @@ static int start_due(struct crawler *c, double now)
             break;
         }
         c->inflight[slot] = job;
-        if (fetch_add(c->fetcher, job.url, slot, NULL, NULL) != FETCH_OK) {
+        /* Pages are asked conditionally; sitemaps and feeds always whole, since
+         * their lastmod dates are what spares the posts a request. */
+        int cond = job.kind == STORE_PAGE;
+        if (fetch_add(c->fetcher, job.url, slot, cond ? job.etag : NULL,
+                      cond ? job.last_modified : NULL) != FETCH_OK) {
             store_job_release(&c->inflight[slot]);
             return CRAWL_EFETCH;
         }
@@ -337,7 +341,9 @@ int crawl_run(struct store *s, const struct crawl_opts *o, struct crawl_progress
     if (!rc) {
         effective_delay(&c);
         c.next_start = crawl_now() + c.delay;     /* robots.txt was a request too */
-        if ((rc = seed(&c, start)))
+        long round = 0;
+        int fresh = 0;
+        if ((rc = store_round_begin(s, &round, &fresh)) || (rc = seed(&c, start)))
             snprintf(c.err, sizeof(c.err), "%s", store_errmsg(s));
         rc = rc ? CRAWL_ESTORE : run_loop(&c);
     }

@@ -31,7 +31,8 @@ struct crawler {
     char err[512];
     struct crawl_progress prog;
     char last_url[512];             /* prog.url points here */
-    long budget_used;               /* pages finished, this run and before */
+    long budget_used;               /* pages finished this run */
+    unsigned long long body_hash;   /* of the fetch being handled */
 };
 
 /* Rewrite URL onto the start origin when its host is the blog's (or an

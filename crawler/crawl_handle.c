@@ -170,7 +170,7 @@ static void finish(struct crawler *c, const struct store_job *j, const struct fe
     struct store_outcome o = {
         .state = state, .status = r->status, .error = error, .redirect_to = redirect_to,
         .content_type = r->content_type, .etag = r->etag, .last_modified = r->last_modified,
-        .bytes = r->body_len};
+        .bytes = r->body_len, .body_hash = c->body_hash};
     store_failed(c, store_page_finish(c->store, j->id, &o));
     c->budget_used++;
     if (strcmp(state, "done") != 0 || r->status >= 400)
@@ -219,6 +219,19 @@ static void handle_redirect(struct crawler *c, const struct store_job *j,
     free(scoped);
 }
 
+/* A page a sitemap or feed lists: queued if new, and its lastmod noted so
+ * that a re-crawl skips it when unchanged. */
+static void listed(struct crawler *c, const char *url, const char *lastmod, int depth)
+{
+    int internal;
+    char *u = crawl_scope(c, url, &internal);
+    if (u)
+        store_failed(c, crawl_enqueue(c, u, STORE_PAGE, depth, 0));
+    if (u && !c->failed)
+        store_failed(c, store_sitemap_lastmod(c->store, u, lastmod));
+    free(u);
+}
+
 static void handle_xml(struct crawler *c, const struct store_job *j, const struct fetch_result *r)
 {
     struct sitemap_list *l = NULL;
@@ -228,7 +241,7 @@ static void handle_xml(struct crawler *c, const struct store_job *j, const struc
         return;
     }
     for (size_t i = 0; i < l->n_pages && !c->failed; i++)
-        discover(c, l->pages[i], STORE_PAGE, j->depth + 1, 0);
+        listed(c, l->pages[i], l->lastmod[i], j->depth + 1);
     for (size_t i = 0; i < l->n_more && !c->failed; i++)
         discover(c, l->more[i], l->is_feed ? STORE_FEED : STORE_SITEMAP, j->depth, 0);
     sitemap_list_free(l);
@@ -308,10 +321,28 @@ static void handle_page(struct crawler *c, const struct store_job *j, const stru
     extract_page_free(p);
 }
 
+/* FNV-1a of a body: tells an unchanged page without parsing it. */
+static unsigned long long body_hash(const char *p, size_t n)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+    return h & 0x7fffffffffffffffULL;     /* fits SQLite's signed integer */
+}
+
+/* Nothing changed since the last round: keep what is stored. */
+static void unchanged(struct crawler *c, const struct store_job *j)
+{
+    store_failed(c, store_page_unchanged(c->store, j->id));
+    c->budget_used++;
+    c->prog.unchanged++;
+}
+
 void crawl_handle(struct crawler *c, const struct store_job *j, const struct fetch_result *r)
 {
     char err[256];
     c->prog.fetched++;
+    c->body_hash = r->body ? body_hash(r->body, r->body_len) : 0;
     snprintf(c->last_url, sizeof(c->last_url), "%s", j->url);
     c->prog.url = c->last_url;
     snprintf(err, sizeof(err), "%s%s%s", r->error ? fetch_strerror(r->error) : "",
@@ -324,7 +355,10 @@ void crawl_handle(struct crawler *c, const struct store_job *j, const struct fet
         retry_or_fail(c, j, r, err);
     else if (r->status == 429 || r->status >= 500)
         retry_or_fail(c, j, r, r->status == 429 ? "too many requests" : "server error");
-    else if (r->status >= 300 && r->status < 400 && r->status != 304)
+    else if (r->status == 304 || (r->status == 200 && j->kind == STORE_PAGE && j->has_hash &&
+                                  j->body_hash == c->body_hash))
+        unchanged(c, j);
+    else if (r->status >= 300 && r->status < 400)
         handle_redirect(c, j, r);
     else if (r->status != 200)
         finish(c, j, r, "done", NULL, NULL);

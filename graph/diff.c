@@ -1,7 +1,8 @@
 /* diff: two crawls compared.
  *
- * The older database is opened on a connection of its own, read-only, so it
- * is never written (not even its WAL). Both sides are read in URL order and
+ * The older database is opened on a connection of its own, read-only, so
+ * its contents are never written (SQLite may leave its -wal and -shm files
+ * beside it), and one made by an older blogmap is read as it is. Both sides are read in URL order and
  * merged like two sorted files: a post or a link on one side only is added
  * or removed. Posts are matched by URL and links by (source, target) URL
  * pairs, so ids, which differ between crawls, never matter. */

@@ -518,6 +518,18 @@ static int svg_check_doctype(const struct svg_check *c)
 /* Processing instructions are refused (xml-stylesheet can pull in XSLT);
  * entity references cannot occur without an internal subset, and are
  * refused again here in case a libxml2 version reports one anyway. */
+/* A map pasted into an HTML page is read as HTML, where comments end in
+ * other places than in XML ("<!-->" closes at once): a comment with angle
+ * brackets in it could smuggle markup past this check. Graphviz's own
+ * comments hold none (its text is escaped as entities). */
+static int svg_check_comment(const struct svg_check *c)
+{
+    const char *v = str(xmlTextReaderConstValue(c->reader));
+    if (strpbrk(v, "<>") || strstr(v, "--") || v[0] == '-')
+        return svg_reject(c, "comment '", v, "' (read as HTML it could end early)");
+    return 0;
+}
+
 static int svg_check_node(struct svg_check *c)
 {
     switch (xmlTextReaderNodeType(c->reader)) {
@@ -531,6 +543,8 @@ static int svg_check_node(struct svg_check *c)
     case XML_READER_TYPE_ENTITY_REFERENCE:
         return svg_reject(c, "entity reference '&",
                           str(xmlTextReaderConstName(c->reader)), ";'");
+    case XML_READER_TYPE_COMMENT:
+        return (c->flags & MAPSAFE_SVG_RELATIVE) ? svg_check_comment(c) : 0;
     default:
         return 0;
     }

@@ -6,26 +6,45 @@
 
 #include <stdlib.h>
 
+#define STATS_HEAD \
+    "SELECT 'posts' AS key, (SELECT count(*) FROM posts) AS value" \
+    " UNION ALL SELECT 'edges', (SELECT count(*) FROM edge)" \
+    " UNION ALL SELECT 'edges_inline', (SELECT count(*) FROM edge WHERE kind = 'inline')" \
+    " UNION ALL SELECT 'edges_related', (SELECT count(*) FROM edge WHERE kind = 'related')" \
+    " UNION ALL SELECT 'orphans', (SELECT count(*) FROM orphans)" \
+    " UNION ALL SELECT 'broken', (SELECT count(*) FROM broken)" \
+    " UNION ALL SELECT 'pages', (SELECT count(*) FROM pages)" \
+    " UNION ALL SELECT 'pages_queued', (SELECT count(*) FROM pages WHERE state = 'queued')" \
+    " UNION ALL SELECT 'pages_skipped', (SELECT count(*) FROM pages WHERE state = 'skipped')"
+#define ROUND_NOW "coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'round'), 1)"
+/* Re-crawls: the round, and what its posts did in it. */
+#define STATS_ROUNDS \
+    " UNION ALL SELECT 'round', " ROUND_NOW \
+    " UNION ALL SELECT 'posts_new_this_round', (SELECT count(*) FROM posts p JOIN pages g" \
+    "  ON g.id = p.id WHERE g.first_round = " ROUND_NOW ")" \
+    " UNION ALL SELECT 'posts_changed_this_round', (SELECT count(*) FROM posts p JOIN pages g" \
+    "  ON g.id = p.id WHERE g.changed_round = " ROUND_NOW " AND g.first_round < g.changed_round)" \
+    " UNION ALL SELECT 'posts_unchanged_this_round', (SELECT count(*) FROM posts p JOIN pages g" \
+    "  ON g.id = p.id WHERE g.checked_round = " ROUND_NOW \
+    "  AND coalesce(g.changed_round, 0) < g.checked_round)" \
+    " UNION ALL SELECT 'posts_removed', (SELECT count(*) FROM pages WHERE is_post = 1" \
+    "  AND state = 'done' AND status IN (404, 410))"
+#define STATS_TAIL \
+    " UNION ALL SELECT 'last_fetch', (SELECT strftime('%Y-%m-%dT%H:%M:%SZ', max(fetched_at))" \
+    "  FROM pages)" \
+    " UNION ALL SELECT 'fetches', (SELECT count(*) FROM fetches)" \
+    " UNION ALL SELECT * FROM (SELECT 'fetch_status_' || CASE WHEN status = 0" \
+    "  THEN 'error' ELSE status END, count(*) FROM fetches GROUP BY status ORDER BY status)"
+
 static const char *const query_sql[] = {
-    [QUERY_POSTS] = "SELECT url, title, date, coalesce(topic, '') AS topic, inbound, outbound"
-                    " FROM posts ORDER BY url",
+    [QUERY_POSTS] = "SELECT p.url, p.title, p.date, coalesce(p.topic, '') AS topic, p.inbound,"
+                    " p.outbound, strftime('%Y-%m-%dT%H:%M:%SZ', g.fetched_at) AS fetched"
+                    " FROM posts p JOIN pages g ON g.id = p.id ORDER BY p.url",
     [QUERY_EDGES] = "SELECT source, target, kind, anchor FROM edges ORDER BY source, target",
     [QUERY_ORPHANS] = "SELECT url, title, date FROM pages WHERE is_post = 1 AND inbound = 0"
                       " AND state = 'done' AND status = 200 AND final_id = id ORDER BY url",
     [QUERY_BROKEN] = "SELECT source, href, status FROM broken ORDER BY source, href",
-    [QUERY_STATS] =
-        "SELECT 'posts' AS key, (SELECT count(*) FROM posts) AS value"
-        " UNION ALL SELECT 'edges', (SELECT count(*) FROM edge)"
-        " UNION ALL SELECT 'edges_inline', (SELECT count(*) FROM edge WHERE kind = 'inline')"
-        " UNION ALL SELECT 'edges_related', (SELECT count(*) FROM edge WHERE kind = 'related')"
-        " UNION ALL SELECT 'orphans', (SELECT count(*) FROM orphans)"
-        " UNION ALL SELECT 'broken', (SELECT count(*) FROM broken)"
-        " UNION ALL SELECT 'pages', (SELECT count(*) FROM pages)"
-        " UNION ALL SELECT 'pages_queued', (SELECT count(*) FROM pages WHERE state = 'queued')"
-        " UNION ALL SELECT 'pages_skipped', (SELECT count(*) FROM pages WHERE state = 'skipped')"
-        " UNION ALL SELECT 'fetches', (SELECT count(*) FROM fetches)"
-        " UNION ALL SELECT * FROM (SELECT 'fetch_status_' || CASE WHEN status = 0"
-        "  THEN 'error' ELSE status END, count(*) FROM fetches GROUP BY status ORDER BY status)",
+    [QUERY_STATS] = STATS_HEAD STATS_ROUNDS STATS_TAIL,
     [QUERY_TOPICS] =
         "WITH p AS (SELECT id, title, url, topic FROM pages WHERE id IN (SELECT id FROM posts)),"
         " l AS (SELECT a.topic AS st, b.topic AS dt FROM edge e JOIN p a ON a.id = e.src"
@@ -53,11 +72,24 @@ static const char *const query_sql[] = {
         " WHERE t.name <> 'other' ORDER BY p.url, t.ord",
 };
 
+/* An older database read as it is has no link counts and no rounds. */
+static const char legacy_orphans_sql[] = "SELECT url, title, date FROM orphans ORDER BY url";
+static const char legacy_stats_sql[] = STATS_HEAD STATS_TAIL;
+
+static const char *sql_for(const struct store *s, enum query_name which)
+{
+    if (s->legacy && which == QUERY_ORPHANS)
+        return legacy_orphans_sql;
+    if (s->legacy && which == QUERY_STATS)
+        return legacy_stats_sql;
+    return query_sql[which];
+}
+
 int query_run(struct store *s, enum query_name which, query_row_fn fn, void *ctx)
 {
     sqlite3_stmt *st = NULL;
     const char **names = NULL, **values = NULL;
-    int rc = store_prepare(s, query_sql[which], &st);
+    int rc = store_prepare(s, sql_for(s, which), &st);
     if (rc)
         return rc;
     int n = sqlite3_column_count(st);

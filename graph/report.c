@@ -77,11 +77,17 @@ int report_write_file(struct report_ctx *c, const char *rel, const char *data, s
 
 /* ---- the directory ---- */
 
+/* Make PATH, or accept it as it is: a real directory, never a symlink
+ * (pages written, and stale ones removed, must stay inside the report). */
 static int make_dir(struct report_ctx *c, const char *path)
 {
     struct stat st;
-    if (mkdir(path, 0777) == 0 || (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+    if (mkdir(path, 0777) == 0 ||
+        (errno == EEXIST && lstat(path, &st) == 0 && S_ISDIR(st.st_mode)))
         return REPORT_OK;
+    if (errno == EEXIST && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+        return report_fail(c, REPORT_EDIR, "'%s' is a symbolic link; blogmap writes reports"
+                           " only into real directories", path);
     return report_fail(c, REPORT_EDIR, "cannot make the directory '%s': %s", path,
                        errno == EEXIST ? "a file is in the way" : strerror(errno));
 }
@@ -123,6 +129,26 @@ static int prepare_dir(struct report_ctx *c)
     return REPORT_OK;
 }
 
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* Whether NAME[0..N) could name a theme page: a theme name is lower-case
+ * letters, digits, '-' and '_' (topics.c), or "other". Anything else in
+ * themes/ is the user's. */
+static int theme_page_name(const char *name, size_t n)
+{
+    if (n == 0 || n > 40)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+              name[i] == '-' || name[i] == '_'))
+            return 0;
+    return 1;
+}
+
 /* Whether NAME in the subdirectory SUB is a page this run did not write:
  * posts/p<id>.html of no current post, themes/<x>.html of no theme, or a
  * temporary file left by a killed run. Other files are not ours to remove. */
@@ -143,7 +169,20 @@ static int stale(const struct report_ctx *c, const char *sub, const char *name)
     for (size_t i = 0; i < c->n_themes; i++)
         if (strlen(c->themes[i].name) == n - 5 && !strncmp(c->themes[i].name, name, n - 5))
             return 0;
-    return 1;
+    return theme_page_name(name, n - 5);   /* one a report could have written */
+}
+
+/* Whether the page at PATH was written by a report (its generator meta). */
+static int written_by_us(const char *path)
+{
+    char head[2048];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(head, 1, sizeof(head) - 1, f);
+    fclose(f);
+    head[n] = '\0';
+    return strstr(head, "name=\"generator\" content=\"" REPORT_GENERATOR "\"") != NULL;
 }
 
 static void sweep(const struct report_ctx *c, const char *sub)
@@ -157,7 +196,8 @@ static void sweep(const struct report_ctx *c, const char *sub)
         return;
     while ((e = readdir(d)) != NULL)
         if (stale(c, sub, e->d_name) &&
-            snprintf(file, sizeof(file), "%s/%s", path, e->d_name) < (int)sizeof(file))
+            snprintf(file, sizeof(file), "%s/%s", path, e->d_name) < (int)sizeof(file) &&
+            (has_suffix(e->d_name, ".tmp") || written_by_us(file)))
             unlink(file);
     closedir(d);
 }

@@ -119,4 +119,8 @@ int report_pages_lists(struct report_ctx *c);       /* posts, orphans, hubs, bro
 int report_pages_themes(struct report_ctx *c);      /* report_themes.c */
 int report_pages_posts(struct report_ctx *c);       /* report_post.c */
 
+/* The generator meta of every page; only pages carrying it are removed as
+ * stale when a report is written again. */
+#define REPORT_GENERATOR "blogmap report"
+
 #endif

@@ -298,6 +298,10 @@ static void head(struct report_page *p, const char *title)
     report_html_attr(p, "name", "referrer");
     report_html_attr(p, "content", "no-referrer");
     report_html_void(p, "meta");
+    report_html_open(p, "meta", NULL);     /* how a re-run knows its own pages */
+    report_html_attr(p, "name", "generator");
+    report_html_attr(p, "content", REPORT_GENERATOR);
+    report_html_void(p, "meta");
     page_title(p, title);
     report_html_open(p, "link", NULL);
     report_html_attr(p, "rel", "stylesheet");

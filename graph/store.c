@@ -30,6 +30,20 @@
     " FROM pages p WHERE p.is_post = 1 AND p.state = 'done' AND p.status = 200" \
     "  AND p.final_id = p.id"
 
+/* Crawl rounds (re-crawls): the sitemap lastmod last seen and the one to
+ * take once the page is fetched, the hash of the last body, the rounds in
+ * which the page was first seen, last changed and last checked, and whether
+ * it waits to be revalidated (1) or is being revalidated (2). */
+#define ROUND_COLUMNS \
+    ", lastmod TEXT, lastmod_next TEXT, body_hash INTEGER, first_round INTEGER," \
+    " changed_round INTEGER, checked_round INTEGER, recheck INTEGER NOT NULL DEFAULT 0"
+
+static const char *const round_columns[][2] = {
+    {"lastmod", "TEXT"}, {"lastmod_next", "TEXT"}, {"body_hash", "INTEGER"},
+    {"first_round", "INTEGER"}, {"changed_round", "INTEGER"}, {"checked_round", "INTEGER"},
+    {"recheck", "INTEGER NOT NULL DEFAULT 0"},
+};
+
 /* Databases made before inbound/outbound were kept (user_version < 3). */
 static const char upgrade_sql[] =
     "ALTER TABLE pages ADD COLUMN inbound INTEGER;"
@@ -41,8 +55,19 @@ static const char upgrade_sql[] =
 /* Posts crawled before the full-text index existed have no text to be
  * classified by: fetch them again on the next crawl (unconditionally). */
 static const char refetch_sql[] =
-    "UPDATE pages SET state = 'queued', next_at = 0, etag = NULL, last_modified = NULL"
-    " WHERE is_post = 1 AND id NOT IN (SELECT rowid FROM post_text);";
+    "UPDATE pages SET recheck = 1, next_at = 0, etag = NULL, last_modified = NULL,"
+    " body_hash = NULL WHERE is_post = 1 AND state = 'done' AND status = 200"
+    " AND id NOT IN (SELECT rowid FROM post_text);";
+
+/* An older database opened read-only cannot be upgraded: these temporary
+ * views (which take precedence) count links on the fly instead. */
+static const char legacy_views_sql[] =
+    "CREATE TEMP VIEW posts AS SELECT p.id, p.url, p.title, p.date, p.labels, p.topic,"
+    " (SELECT count(*) FROM edge e WHERE e.dst = p.id) AS inbound,"
+    " (SELECT count(*) FROM edge e WHERE e.src = p.id) AS outbound"
+    " FROM pages p WHERE p.is_post = 1 AND p.state = 'done' AND p.status = 200"
+    " AND p.final_id = p.id;"
+    "CREATE TEMP VIEW orphans AS SELECT url, title, date FROM temp.posts WHERE inbound = 0;";
 
 static const char counts_sql[] =
     "UPDATE pages SET inbound = (SELECT count(*) FROM edge WHERE dst = pages.id),"
@@ -57,7 +82,7 @@ static const char schema_sql[] =
     " next_at REAL NOT NULL DEFAULT 0, status INTEGER, error TEXT, redirect_to TEXT,"
     " content_type TEXT, bytes INTEGER, etag TEXT, last_modified TEXT, fetched_at REAL,"
     " is_post INTEGER NOT NULL DEFAULT 0, title TEXT, date TEXT, labels TEXT, topic TEXT,"
-    " final_id INTEGER, inbound INTEGER, outbound INTEGER);"
+    " final_id INTEGER, inbound INTEGER, outbound INTEGER" ROUND_COLUMNS ");"
     "CREATE INDEX IF NOT EXISTS pages_queue ON pages(state, kind, next_at);"
     "CREATE TABLE IF NOT EXISTS links("
     " src_id INTEGER NOT NULL, url TEXT NOT NULL, kind TEXT NOT NULL,"
@@ -201,6 +226,40 @@ static int take_lock(struct store *s, const char *path)
     return STORE_OK;
 }
 
+/* Add the round columns that a database made before re-crawls lacks. */
+static int add_round_columns(struct store *s)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "SELECT count(*) FROM pragma_table_info('pages') WHERE name = ?1",
+                           &st);
+    for (size_t i = 0; !rc && i < sizeof(round_columns) / sizeof(round_columns[0]); i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, round_columns[i][0], -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_ROW) {
+            rc = store_fail(s, STORE_ESQL);
+        } else if (sqlite3_column_int(st, 0) == 0) {
+            char sql[128];
+            snprintf(sql, sizeof(sql), "ALTER TABLE pages ADD COLUMN %s %s", round_columns[i][0],
+                     round_columns[i][1]);
+            rc = store_exec(s, sql);
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The round from meta (a database without one is in its first). */
+static int load_round(struct store *s)
+{
+    char *v = NULL;
+    int rc = store_meta_get(s, "round", &v);
+    s->round = v ? atol(v) : 1;
+    if (s->round < 1)
+        s->round = 1;
+    free(v);
+    return rc;
+}
+
 /* 1 when pages has the inbound column (or does not exist yet), 0 when it
  * is an older pages table, or a negative error. */
 static int has_counts(struct store *s)
@@ -216,13 +275,20 @@ static int has_counts(struct store *s)
     return rc;
 }
 
-/* Bring an older database up to date, in one transaction. */
+/* Bring an older database up to date, in one transaction; another process
+ * may have done it first, so look again once the write lock is held. */
 static int upgrade(struct store *s)
 {
     int rc = store_begin(s);
-    if (!rc && !(rc = store_exec(s, upgrade_sql)) && !(rc = store_exec(s, counts_sql)) &&
-        !(rc = store_exec(s, schema_sql)) && !(rc = store_exec(s, refetch_sql)))
+    if (!rc && (rc = has_counts(s)) == 1)
         return store_commit(s);
+    if (rc < 0)
+        goto fail;
+    if (!(rc = store_exec(s, upgrade_sql)) && !(rc = store_exec(s, counts_sql)) &&
+        !(rc = store_exec(s, schema_sql)) && !(rc = add_round_columns(s)) &&
+        !(rc = store_exec(s, refetch_sql)))
+        return store_commit(s);
+fail:
     store_rollback(s);
     return rc;
 }
@@ -259,9 +325,8 @@ static int configure(struct store *s, int flags)
     if (!(flags & STORE_WRITE)) {
         if ((rc = has_counts(s)) != 0)
             return rc < 0 ? rc : STORE_OK;
-        snprintf(s->err, sizeof(s->err), "made by an older blogmap: run 'blogmap posts' on it"
-                 " once, with write access, to bring it up to date");
-        return STORE_ECORRUPT;
+        s->legacy = 1;      /* read as it is: views that count links as they go */
+        return store_exec(s, legacy_views_sql);
     }
     if ((flags & STORE_EXISTING) && (rc = check_ours(s)))
         return rc;
@@ -271,10 +336,14 @@ static int configure(struct store *s, int flags)
         return rc;
     if (rc == 0 && (rc = upgrade(s)))
         return rc;
-    if ((rc = store_exec(s, schema_sql)))
+    if ((rc = store_exec(s, schema_sql)) || (rc = add_round_columns(s)))
         return rc;
-    return store_exec(s, "CREATE INDEX IF NOT EXISTS pages_orphan ON pages(inbound, url)"
-                         " WHERE is_post = 1;");
+    if ((rc = store_exec(s, "CREATE INDEX IF NOT EXISTS pages_orphan ON pages(inbound, url)"
+                            " WHERE is_post = 1;"
+                            "CREATE INDEX IF NOT EXISTS pages_recheck ON pages(recheck, kind)"
+                            " WHERE recheck > 0;")))
+        return rc;
+    return load_round(s);
 }
 
 int store_open(const char *path, int flags, struct store **out, char **errmsg)
@@ -392,14 +461,15 @@ int store_frontier_add(struct store *s, const char *url, int kind, int depth, in
 {
     sqlite3_stmt *st;
     int rc = store_stmt(s, SLOT_ADD,
-                        "INSERT INTO pages(url, kind, depth, hops) VALUES(?1, ?2, ?3, ?4)"
-                        " ON CONFLICT(url) DO NOTHING", &st);
+                        "INSERT INTO pages(url, kind, depth, hops, first_round)"
+                        " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(url) DO NOTHING", &st);
     if (rc)
         return rc;
     bind_text(st, 1, url);
     sqlite3_bind_int(st, 2, kind);
     sqlite3_bind_int(st, 3, depth);
     sqlite3_bind_int(st, 4, hops);
+    sqlite3_bind_int64(st, 5, s->round);
     rc = step_done(s, st);
     if (!rc && added)
         *added = sqlite3_changes(s->db) > 0;
@@ -424,11 +494,15 @@ int store_frontier_take(struct store *s, double now, int max, struct store_job *
 {
     sqlite3_stmt *st, *mark;
     int rc = store_stmt(s, SLOT_TAKE,
-                        "SELECT id, url, kind, depth, hops, tries, etag, last_modified"
-                        " FROM pages WHERE state = 'queued' AND next_at <= ?1"
+                        "SELECT id, url, kind, depth, hops, tries, etag, last_modified,"
+                        " recheck, body_hash FROM pages WHERE (state = 'queued' OR (recheck = 1"
+                        "  AND NOT EXISTS (SELECT 1 FROM pages q WHERE q.kind > 0"
+                        "   AND q.state IN ('queued', 'inflight')))) AND next_at <= ?1"
                         " ORDER BY kind DESC, id LIMIT ?2", &st);
     if (!rc)
-        rc = store_stmt(s, SLOT_MARK, "UPDATE pages SET state = 'inflight' WHERE id = ?1", &mark);
+        rc = store_stmt(s, SLOT_MARK, "UPDATE pages SET state = CASE WHEN recheck = 1 THEN state"
+                        " ELSE 'inflight' END, recheck = CASE WHEN recheck = 1 THEN 2 ELSE 0 END"
+                        " WHERE id = ?1", &mark);
     if (rc)
         return rc;
     int k = 0;
@@ -444,6 +518,9 @@ int store_frontier_take(struct store *s, double now, int max, struct store_job *
         j->tries = sqlite3_column_int(st, 5);
         j->etag = col_dup(st, 6);
         j->last_modified = col_dup(st, 7);
+        j->recheck = sqlite3_column_int(st, 8) != 0;
+        j->has_hash = sqlite3_column_type(st, 9) != SQLITE_NULL;
+        j->body_hash = (unsigned long long)sqlite3_column_int64(st, 9);
     }
     sqlite3_reset(st);
     for (int i = 0; i < k && rc != SQLITE_ERROR; i++) {
@@ -464,7 +541,7 @@ int store_frontier_next_due(struct store *s, double *when, int *any)
 {
     sqlite3_stmt *st;
     int rc = store_stmt(s, SLOT_DUE, "SELECT min(next_at), count(*) FROM pages"
-                                     " WHERE state = 'queued'", &st);
+                                     " WHERE state = 'queued' OR recheck = 1", &st);
     if (rc)
         return rc;
     rc = sqlite3_step(st);
@@ -478,15 +555,18 @@ int store_frontier_next_due(struct store *s, double *when, int *any)
 
 int store_frontier_requeue(struct store *s)
 {
-    return store_exec(s, "UPDATE pages SET state = 'queued' WHERE state = 'inflight'");
+    return store_exec(s, "UPDATE pages SET state = 'queued' WHERE state = 'inflight';"
+                         "UPDATE pages SET recheck = 1 WHERE recheck = 2;");
 }
 
 int store_frontier_retry(struct store *s, long id, double next_at, long status, const char *error)
 {
     sqlite3_stmt *st;
     int rc = store_stmt(s, SLOT_RETRY,
-                        "UPDATE pages SET state = 'queued', tries = tries + 1, next_at = ?2,"
-                        " status = ?3, error = ?4 WHERE id = ?1", &st);
+                        "UPDATE pages SET tries = tries + 1, next_at = ?2, error = ?4,"
+                        " state = CASE WHEN recheck > 0 THEN state ELSE 'queued' END,"
+                        " status = CASE WHEN recheck > 0 THEN status ELSE ?3 END,"
+                        " recheck = CASE WHEN recheck > 0 THEN 1 ELSE 0 END WHERE id = ?1", &st);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -496,13 +576,39 @@ int store_frontier_retry(struct store *s, long id, double next_at, long status, 
     return step_done(s, st);
 }
 
+static int set_text(struct store *s, long id, const struct store_post *p);
+
+/* A page that no longer answers with content loses its body links and its
+ * text (its post facts stay, for 'removed' counts and broken links). */
+static int forget_content(struct store *s, long id)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "DELETE FROM links WHERE src_id = ?1", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    rc = step_done(s, st);
+    sqlite3_finalize(st);
+    struct store_post none = {.is_post = 0};
+    return rc ? rc : set_text(s, id, &none);
+}
+
 int store_page_finish(struct store *s, long id, const struct store_outcome *o)
 {
     sqlite3_stmt *st;
     int rc = store_stmt(s, SLOT_FINISH,
-                        "UPDATE pages SET state = ?2, status = ?3, error = ?4, redirect_to = ?5,"
-                        " content_type = ?6, etag = ?7, last_modified = ?8, bytes = ?9,"
-                        " fetched_at = julianday('now'), tries = tries + 1 WHERE id = ?1", &st);
+                        "UPDATE pages SET error = ?4, fetched_at = julianday('now'),"
+                        " tries = tries + 1, checked_round = ?10,"
+                        " state = CASE WHEN recheck > 0 AND ?2 = 'failed' THEN state ELSE ?2 END,"
+                        " status = CASE WHEN recheck > 0 AND ?2 = 'failed' THEN status ELSE ?3 END,"
+                        " redirect_to = CASE WHEN recheck > 0 AND ?2 = 'failed' THEN redirect_to"
+                        "  ELSE ?5 END,"
+                        " content_type = coalesce(?6, content_type), etag = ?7, last_modified = ?8,"
+                        " bytes = ?9, body_hash = CASE WHEN ?3 = 200 THEN ?11 ELSE body_hash END,"
+                        " changed_round = CASE WHEN ?3 = 200 AND body_hash IS NOT ?11 THEN ?10"
+                        "  ELSE changed_round END,"
+                        " lastmod = CASE WHEN ?2 = 'done' THEN coalesce(lastmod_next, lastmod)"
+                        "  ELSE lastmod END, lastmod_next = NULL, recheck = 0 WHERE id = ?1", &st);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, id);
@@ -514,7 +620,90 @@ int store_page_finish(struct store *s, long id, const struct store_outcome *o)
     bind_text(st, 7, o->etag);
     bind_text(st, 8, o->last_modified);
     sqlite3_bind_int64(st, 9, (sqlite3_int64)o->bytes);
+    sqlite3_bind_int64(st, 10, s->round);
+    sqlite3_bind_int64(st, 11, (sqlite3_int64)o->body_hash);
+    if ((rc = step_done(s, st)) || o->status == 200 || o->status == 304 ||
+        strcmp(o->state, "done") != 0)
+        return rc;
+    return forget_content(s, id);     /* gone (404), or moved: its old links go too */
+}
+
+int store_page_unchanged(struct store *s, long id)
+{
+    sqlite3_stmt *st;
+    int rc = store_stmt(s, SLOT_UNCHANGED,
+                        "UPDATE pages SET state = 'done', recheck = 0, error = NULL,"
+                        " fetched_at = julianday('now'), tries = tries + 1, checked_round = ?2,"
+                        " lastmod = coalesce(lastmod_next, lastmod), lastmod_next = NULL"
+                        " WHERE id = ?1", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, s->round);
     return step_done(s, st);
+}
+
+int store_sitemap_lastmod(struct store *s, const char *url, const char *lastmod)
+{
+    sqlite3_stmt *st;
+    if (!lastmod || !*lastmod)
+        return STORE_OK;
+    int rc = store_stmt(s, SLOT_LASTMOD,
+                        "UPDATE pages SET"
+                        " checked_round = CASE WHEN recheck = 1 AND lastmod = ?2 THEN ?3"
+                        "  ELSE checked_round END,"
+                        " lastmod_next = CASE WHEN lastmod IS ?2 THEN NULL ELSE ?2 END,"
+                        " recheck = CASE WHEN recheck = 1 AND lastmod = ?2 THEN 0 ELSE recheck END"
+                        " WHERE url = ?1", &st);
+    if (rc)
+        return rc;
+    bind_text(st, 1, url);
+    bind_text(st, 2, lastmod);
+    sqlite3_bind_int64(st, 3, s->round);
+    return step_done(s, st);
+}
+
+/* Whether nothing is queued or being revalidated, and pages exist. */
+static int round_over(struct store *s, int *over)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "SELECT EXISTS (SELECT 1 FROM pages) AND NOT EXISTS (SELECT 1"
+                              " FROM pages WHERE state IN ('queued', 'inflight') OR recheck > 0)",
+                           &st);
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *over = sqlite3_column_int(st, 0);
+    else
+        rc = store_fail(s, STORE_ESQL);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static const char new_round_sql[] =
+    "UPDATE pages SET recheck = 1, tries = 0, next_at = 0"
+    " WHERE state = 'done' AND is_post = 1 AND status = 200 AND kind = 0;"
+    "UPDATE pages SET state = 'queued', tries = 0, next_at = 0"
+    " WHERE state IN ('done', 'failed') AND recheck = 0;";
+
+int store_round_begin(struct store *s, long *round, int *fresh)
+{
+    char num[32];
+    int over = 0, rc = store_begin(s);
+    if (!rc)
+        rc = round_over(s, &over);
+    if (!rc && over) {
+        snprintf(num, sizeof(num), "%ld", s->round + 1);
+        if (!(rc = store_exec(s, new_round_sql)) && !(rc = store_meta_set(s, "round", num)))
+            s->round++;
+    }
+    if (rc) {
+        store_rollback(s);
+        return rc;
+    }
+    *round = s->round;
+    *fresh = over;
+    return store_commit(s);
 }
 
 int store_log_fetch(struct store *s, long page_id, const char *url, double at, long status,
@@ -573,17 +762,27 @@ int store_page_set_post(struct store *s, long id, const struct store_post *p)
 {
     sqlite3_stmt *st, *del;
     int rc = store_stmt(s, SLOT_POST,
-                        "UPDATE pages SET is_post = ?2, title = ?3, date = ?4, labels = ?5"
+                        "UPDATE pages SET is_post = ?2, title = ?3, date = ?4, labels = ?5,"
+                        " changed_round = ?6,"
+                        " inbound = CASE WHEN ?2 THEN coalesce(inbound, 0) ELSE inbound END,"
+                        " outbound = CASE WHEN ?2 THEN coalesce(outbound, 0) ELSE outbound END"
                         " WHERE id = ?1", &st);
     if (!rc)
         rc = store_stmt(s, SLOT_DEL_LINKS, "DELETE FROM links WHERE src_id = ?1", &del);
+    sqlite3_stmt *del_nav = NULL;
+    if (!rc)
+        rc = store_stmt(s, SLOT_DEL_NAV, "DELETE FROM nav WHERE src = ?1", &del_nav);
     if (rc)
+        return rc;
+    sqlite3_bind_int64(del_nav, 1, id);
+    if ((rc = step_done(s, del_nav)))
         return rc;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int(st, 2, p->is_post);
     bind_text(st, 3, p->title);
     bind_text(st, 4, p->date);
     bind_text(st, 5, p->labels);
+    sqlite3_bind_int64(st, 6, s->round);
     if ((rc = step_done(s, st)))
         return rc;
     sqlite3_bind_int64(del, 1, id);

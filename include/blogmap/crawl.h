@@ -24,6 +24,7 @@ struct crawl_progress {
     long queued;            /* URLs still waiting */
     long errors;            /* failed fetches this run */
     long posts;             /* posts stored this run */
+    long unchanged;         /* pages found unchanged (304, same body) this run */
     const char *url;        /* last URL finished */
 };
 

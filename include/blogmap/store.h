@@ -58,6 +58,9 @@ struct store_job {
     char *url;
     int kind, depth, hops, tries;
     char *etag, *last_modified;
+    int recheck;                /* a page already stored, being revalidated */
+    int has_hash;               /* body_hash holds the last body's hash */
+    unsigned long long body_hash;
 };
 void store_job_release(struct store_job *j);
 
@@ -83,8 +86,27 @@ struct store_outcome {
     const char *redirect_to;    /* redirect, refresh or canonical target */
     const char *content_type, *etag, *last_modified;
     size_t bytes;
+    unsigned long long body_hash;   /* of the body, when status is 200 */
 };
+/* Record the outcome of a fetch. A page being revalidated (a recheck) that
+ * now fails keeps what was stored, with the error noted. */
 int store_page_finish(struct store *s, long id, const struct store_outcome *o);
+
+/* The page did not change (304, or the same body as last time): it is
+ * done for this round and keeps everything stored about it. */
+int store_page_unchanged(struct store *s, long id);
+
+/* Begin a crawl round. When the previous crawl finished (nothing queued or
+ * being revalidated) and pages exist, a new round starts: sitemaps, feeds
+ * and pages that are no posts are queued again, and posts wait to be
+ * revalidated (conditionally, unless a sitemap's lastmod says they did not
+ * change), so a re-crawl fetches only what changed. Else the round goes on
+ * (a resumed crawl). *ROUND gets its number, *FRESH 1 for a new one. */
+int store_round_begin(struct store *s, long *round, int *fresh);
+
+/* A sitemap lists URL with LASTMOD (NULL: none given). A post waiting for
+ * revalidation whose lastmod is unchanged is done at once. */
+int store_sitemap_lastmod(struct store *s, const char *url, const char *lastmod);
 
 /* Log one fetch attempt. */
 int store_log_fetch(struct store *s, long page_id, const char *url, double at, long status,

@@ -314,7 +314,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             body = rebase_bytes(body, owner.pairs)
         if bad_utf8:
             body = insert_after_body_tag(body, BAD_UTF8)
-        return self._send(200, body, ctype)
+        # An entity tag from the bytes sent, so a re-crawl can ask "changed?".
+        etag = '"%s"' % hashlib.sha1(body).hexdigest()[:20]
+        if etag in (self.headers.get("If-None-Match") or ""):
+            return self._send(304, b"", None, extra=[("ETag", etag)])
+        return self._send(200, body, ctype, extra=[("ETag", etag)])
 
     def _redirect(self, owner, status, location):
         location = rebase_bytes(location.encode("utf-8"), owner.pairs).decode("utf-8")

@@ -10,7 +10,7 @@ from run import Blogmap, E2ETestCase, parse_csv, parse_tsv
 
 REPORTS = ("posts", "edges", "orphans", "broken", "stats")
 HEADERS = {
-    "posts": ["url", "title", "date", "topic", "inbound", "outbound"],
+    "posts": ["url", "title", "date", "topic", "inbound", "outbound", "fetched"],
     "edges": ["source", "target", "kind", "anchor"],
     "orphans": ["url", "title", "date"],
     "broken": ["source", "href", "status"],

@@ -496,17 +496,43 @@ class ReportTest(E2ETestCase):
         self.built()
         d = os.path.join(self.tmp, "again")
         self.assertExit(self.bm.run("report", "--db", self.db, "-o", d, "--quiet"), 0)
-        stale = [os.path.join(d, "posts", "p999999.html"), os.path.join(d, "themes", "gone.html"),
-                 os.path.join(d, "posts", "p1.html.tmp")]
-        keep = os.path.join(d, "posts", "notes.txt")
-        for path in stale + [keep]:
+        # Pages an earlier report wrote (a post and a theme that are gone now:
+        # copies of real pages), and a temporary file of a killed run.
+        post_page = sorted(f for f in os.listdir(os.path.join(d, "posts")) if f.endswith(".html"))[0]
+        stale = [os.path.join(d, "posts", "p999999.html"), os.path.join(d, "themes", "gone.html")]
+        shutil.copyfile(os.path.join(d, "posts", post_page), stale[0])
+        shutil.copyfile(os.path.join(d, "themes", "other.html"), stale[1])
+        stale.append(os.path.join(d, "posts", "p1.html.tmp"))
+        # Files the user put there, even ones named like pages: not ours to remove.
+        keep = [os.path.join(d, "posts", "notes.txt"), os.path.join(d, "themes", "mine.html"),
+                os.path.join(d, "posts", "p888888.html")]
+        for path in [stale[2]] + keep:
             with open(path, "w") as f:
                 f.write("x")
         self.assertExit(self.bm.run("report", "--db", self.db, "-o", d, "--quiet"), 0)
         for path in stale:
             self.assertFalse(os.path.exists(path), "%s was left behind" % path)
-        self.assertTrue(os.path.exists(keep), "a file blogmap did not write was removed")
+        for path in keep:
+            self.assertTrue(os.path.exists(path), "%s, not written by blogmap, was removed" % path)
         self.assertFalse([f for f in os.listdir(d) if f.endswith(".tmp")])
+
+    def test_symlinked_subdirectory_refused(self):
+        """posts/ as a symlink elsewhere is refused: nothing is written or
+        removed through it."""
+        self.built()
+        d = os.path.join(self.tmp, "linked")
+        elsewhere = os.path.join(self.tmp, "elsewhere")
+        os.makedirs(elsewhere)
+        victim = os.path.join(elsewhere, "p1.html")
+        with open(victim, "w") as f:
+            f.write("not a report page")
+        self.assertExit(self.bm.run("report", "--db", self.db, "-o", d, "--quiet"), 0)
+        shutil.rmtree(os.path.join(d, "posts"))
+        os.symlink(elsewhere, os.path.join(d, "posts"))
+        r = self.bm.run("report", "--db", self.db, "-o", d, "--quiet")
+        self.assertExit(r, 1)
+        self.assertIn("symbolic link", r.stderr)
+        self.assertEqual(os.listdir(elsewhere), ["p1.html"])
 
     def test_empty_database(self):
         self.built()

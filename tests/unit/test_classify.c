@@ -392,7 +392,7 @@ static int collect(void *ctx, int ncols, const char *const *names, const char *c
     struct rows *r = ctx;
 
     if (!values) {
-        assert_int_equal(ncols, 6);
+        assert_int_equal(ncols, 7);     /* ..., inbound, outbound, fetched */
         assert_string_equal(names[0], "url");
         assert_string_equal(names[3], "topic");
         r->header_seen = 1;
@@ -436,7 +436,9 @@ static void test_classify_blog(void **state)
 
     crawl(f, blog, N_BLOG);
     assert_int_equal(count_of(f, "SELECT count(*) FROM pages"), (long)N_BLOG);
-    assert_int_equal(count_of(f, "SELECT count(*) FROM post_text"), (long)N_BLOG - 1);
+    /* Every post page has its text but the inflight one (never finished) and
+     * the 404 (a page that answers without content loses its text). */
+    assert_int_equal(count_of(f, "SELECT count(*) FROM post_text"), (long)N_BLOG - 2);
     assert_int_equal(count_of(f, "SELECT count(*) FROM posts"), 12);
     assert_int_equal(count_of(f, "SELECT count(*) FROM pages WHERE topic IS NOT NULL"), 0);
     /* the redirected page resolves to its target; the unfinished one to nothing */
@@ -688,7 +690,7 @@ static void test_ensure_recrawl(void **state)
 
     usleep(5000);           /* fetched_at is julianday('now'), in milliseconds */
     recrawl(f, "oil1", "The flywheel of oil", "A flywheel and a feedback loop.");
-    assert_int_equal(count_of(f, "SELECT count(*) FROM post_text"), (long)N_BLOG - 1);
+    assert_int_equal(count_of(f, "SELECT count(*) FROM post_text"), (long)N_BLOG - 2);
     done = -1;
     assert_int_equal(classify_ensure(f->s, f->t, &done), STORE_OK);
     assert_int_equal(done, 1);

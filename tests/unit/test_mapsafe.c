@@ -798,7 +798,12 @@ static void test_svg_relative_flag(void **state)
         SVG("<a xlink:href=\"javascript:alert(1)\">t</a>"),
         SVG("<a xlink:href=\"p1.html\" onclick=\"x()\">t</a>"),
         SVG("<script>alert(1)</script>"),
+        /* well-formed XML comments that HTML would end early */
+        SVG("<!--><img src=x onerror=alert(1)>-->"),
+        SVG("<!-- a <b> -->"),
+        SVG("<!--->-->"),
     };
+    static const char *const plain_ok = SVG("<!--><img src=x onerror=alert(1)>-->");
     char why[128];
 
     (void)state;
@@ -811,6 +816,8 @@ static void test_svg_relative_flag(void **state)
         if (mapsafe_check_svg_flags(bad[i], strlen(bad[i]), MAPSAFE_SVG_RELATIVE, why,
                                     sizeof(why)) != -1)
             fail_msg("case %zu: accepted: %s", i, bad[i]);
+    /* a standalone SVG is read as XML: such a comment is only a comment */
+    assert_int_equal(mapsafe_check_svg(plain_ok, strlen(plain_ok), why, sizeof(why)), 0);
 }
 
 int main(void)

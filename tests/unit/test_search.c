@@ -540,9 +540,15 @@ static void test_suggest_post(void **state)
     assert_int_equal(row_of(&r, "url", "gone"), -1);
     /* oil1 names network effects, feedback loops and compounding */
     assert_int_equal(row_of(&r, "url", "oil1"), 0);
-    assert_int_equal(row_of(&r, "url", "fly3"), 1);
-    assert_string_equal(cell(&r, 1, "topic"), "fly");
-    assert_string_equal(cell(&r, 1, "why"), "shared: flywheel, feedback, loop; same theme: fly");
+    /* fly3 next or one after: on a 16-post corpus the idf of "strategy" and
+     * "years" (moat) against "flywheel" shifts with any page's text (the 404
+     * post's text no longer counts since pages that stop answering lose it) */
+    int fly3 = (int)row_of(&r, "url", "fly3");
+    assert_true(fly3 == 1 || fly3 == 2);
+    assert_true(fly3 < (int)row_of(&r, "url", "loop"));
+    assert_string_equal(cell(&r, (size_t)fly3, "topic"), "fly");
+    assert_string_equal(cell(&r, (size_t)fly3, "why"),
+                        "shared: flywheel, feedback, loop; same theme: fly");
     assert_int_equal(strncmp(cell(&r, 0, "why"), "shared: ", 8), 0);
     assert_non_null(strstr(cell(&r, 0, "why"), "network"));
     for (size_t i = 1; i < r.n; i++)
