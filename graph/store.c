@@ -253,7 +253,7 @@ static int load_round(struct store *s)
 {
     char *v = NULL;
     int rc = store_meta_get(s, "round", &v);
-    s->round = v ? atol(v) : 1;
+    s->round = v ? strtol(v, NULL, 10) : 1;
     if (s->round < 1)
         s->round = 1;
     free(v);
