@@ -32,6 +32,14 @@ static const char crawl_usage[] =
     "                           .entry-content, .post-content, .e-content, article, main)\n"
     "      --post-pattern RE    extended regex on the URL path that marks posts\n"
     "      --alias HOST         another host name of the same blog (repeatable)\n"
+    "      --via SRC            where posts are read from: auto (default), feed, pages\n"
+    "                           feed: whole posts from the blog's feeds (Blogger's\n"
+    "                           posts feed, RSS content:encoded, Atom content); the\n"
+    "                           sitemap and post-body links name the rest, fetched as\n"
+    "                           pages; listing pages are not followed.\n"
+    "                           pages: every post fetched as a page.\n"
+    "                           auto: whole posts from feeds too, and as feed once\n"
+    "                           Blogger's feed has given every post, else as pages\n"
     "  -t, --topics FILE        themes to classify posts by (default: topics.conf\n"
     "                           beside the database, else the built-in set)\n"
     "  -q, --quiet              no progress line\n";
@@ -54,6 +62,20 @@ static int parse_number(const char *s, const char *opt, double lo, double hi, do
     }
     *out = v;
     return 0;
+}
+
+static int parse_via(const char *s, int *out)
+{
+    static const struct { const char *name; int via; } vias[] = {
+        {"auto", CRAWL_VIA_AUTO}, {"feed", CRAWL_VIA_FEED}, {"pages", CRAWL_VIA_PAGES}};
+    for (size_t i = 0; i < sizeof(vias) / sizeof(vias[0]); i++) {
+        if (!strcmp(s, vias[i].name)) {
+            *out = vias[i].via;
+            return 0;
+        }
+    }
+    cli_error("invalid value '%s' for --via (auto, feed or pages)", s);
+    return -1;
 }
 
 static void progress(void *ctx, const struct crawl_progress *p)
@@ -107,6 +129,7 @@ static int parse_option(struct crawl_cli *cc, int c, const char *arg)
         }
         cc->aliases[cc->o.n_aliases++] = arg;
         return 0;
+    case 'V': return parse_via(arg, &cc->o.via);
     case 'q': cc->quiet = 1; return 0;
     case 't': cc->topics = arg; return 0;
     default: return -1;
@@ -122,6 +145,7 @@ static int parse_args(struct crawl_cli *cc, int argc, char **argv)
         {"max-pages", required_argument, NULL, 'P'}, {"max-depth", required_argument, NULL, 'L'},
         {"content-xpath", required_argument, NULL, 'x'},
         {"post-pattern", required_argument, NULL, 'p'}, {"alias", required_argument, NULL, 'a'},
+        {"via", required_argument, NULL, 'V'},
         {"quiet", no_argument, NULL, 'q'}, {"topics", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -177,6 +201,10 @@ int cmd_crawl(int argc, char **argv)
         cli_error("crawl of '%s' failed: %s", cc.o.start_url, msg ? msg : crawl_strerror(rc));
     else if ((rc = classify_posts(s, topics)))
         cli_error("cannot classify the posts of '%s': %s", cc.db, store_errmsg(s));
+    else if (!cc.quiet && sum.from_feed)
+        fprintf(stderr, "crawled '%s' into '%s': %ld fetches, %ld posts read (%ld from feeds), "
+                "%ld failed\n", cc.o.start_url, cc.db, sum.fetched, sum.posts, sum.from_feed,
+                sum.errors);
     else if (!cc.quiet)
         fprintf(stderr, "crawled '%s' into '%s': %ld fetches, %ld posts read, %ld failed\n",
                 cc.o.start_url, cc.db, sum.fetched, sum.posts, sum.errors);

@@ -2,7 +2,10 @@
  *
  * robots.txt is read first (RFC 9309: 4xx allows all; 5xx, 429 or no answer
  * forbids all), then the start URL, the home page and every sitemap are
- * queued. The loop takes due URLs from the store's frontier, keeps at most
+ * queued, and unless --via pages Blogger's posts feed (also served on custom
+ * domains, so it is asked whatever the host; elsewhere it costs one 404),
+ * with pages held back until every sitemap and feed is read, since a feed
+ * may carry the posts whole. The loop takes due URLs from the store's frontier, keeps at most
  * --concurrency requests in flight and starts them at least the effective
  * delay apart (the larger of --delay and Crawl-delay, capped at 300 s), and
  * hands each finished fetch to crawl_handle(). The results of one poll are
@@ -148,6 +151,9 @@ static int seed(struct crawler *c, const char *start)
     snprintf(home, sizeof(home), "%s/sitemap.xml", c->origin);
     if (!rc)
         rc = crawl_enqueue(c, home, STORE_SITEMAP, 0, 0);
+    snprintf(home, sizeof(home), "%s/feeds/posts/default", c->origin);
+    if (!rc && c->opts->via != CRAWL_VIA_PAGES)
+        rc = crawl_enqueue(c, home, STORE_FEED, 0, 0);
     for (size_t i = 0; !rc && i < robots_sitemap_count(c->robots); i++) {
         int internal;
         char *u = NULL, *scoped = NULL;
@@ -316,6 +322,10 @@ static int setup(struct crawler *c, const struct crawl_opts *o, char **start)
         snprintf(c->err, sizeof(c->err), "'%s' is not an http(s) URL", o->start_url);
         return CRAWL_EURL;
     }
+    if (o->via < CRAWL_VIA_AUTO || o->via > CRAWL_VIA_PAGES) {
+        snprintf(c->err, sizeof(c->err), "unknown source of posts (via %d)", o->via);
+        return CRAWL_EOPTION;
+    }
     if ((rc = crawl_compile_patterns(c)))
         return rc;
     c->n_slots = o->concurrency > 0 ? o->concurrency : 1;
@@ -330,6 +340,20 @@ static int setup(struct crawler *c, const struct crawl_opts *o, char **start)
     return CRAWL_OK;
 }
 
+/* --via auto: whether a feed was found to list every post earlier in this
+ * round (a resumed crawl goes on as it was). */
+static int load_feed_full(struct crawler *c)
+{
+    char *v = NULL, num[32];
+    if (c->opts->via != CRAWL_VIA_AUTO)
+        return STORE_OK;
+    int rc = store_meta_get(c->store, CRAWL_FEED_FULL_KEY, &v);
+    snprintf(num, sizeof(num), "%ld", c->round);
+    c->feed_full = !rc && v && !strcmp(v, num);
+    free(v);
+    return rc;
+}
+
 int crawl_run(struct store *s, const struct crawl_opts *o, struct crawl_progress *summary,
               char **errmsg)
 {
@@ -341,9 +365,10 @@ int crawl_run(struct store *s, const struct crawl_opts *o, struct crawl_progress
     if (!rc) {
         effective_delay(&c);
         c.next_start = crawl_now() + c.delay;     /* robots.txt was a request too */
-        long round = 0;
         int fresh = 0;
-        if ((rc = store_round_begin(s, &round, &fresh)) || (rc = seed(&c, start)))
+        store_frontier_xml_first(s, o->via != CRAWL_VIA_PAGES);
+        if ((rc = store_round_begin(s, &c.round, &fresh)) || (rc = load_feed_full(&c)) ||
+            (rc = seed(&c, start)))
             snprintf(c.err, sizeof(c.err), "%s", store_errmsg(s));
         rc = rc ? CRAWL_ESTORE : run_loop(&c);
     }
@@ -351,6 +376,7 @@ int crawl_run(struct store *s, const struct crawl_opts *o, struct crawl_progress
         snprintf(c.err, sizeof(c.err), "%s", store_errmsg(s));
         rc = CRAWL_ESTORE;
     }
+    store_frontier_xml_first(s, 0);
     if (summary)
         *summary = c.prog;
     if (rc && errmsg)

@@ -1,13 +1,16 @@
-/* crawlInt: state shared by crawl.c (the loop) and crawl_handle.c (what a
- * finished fetch means). Private to crawler/. */
+/* crawlInt: state shared by crawl.c (the loop), crawl_handle.c (what a
+ * finished fetch means) and crawl_feed.c (what a feed's entries mean).
+ * Private to crawler/. */
 #ifndef BLOGMAP_CRAWL_INT_H
 #define BLOGMAP_CRAWL_INT_H
 
 #include <regex.h>
 
 #include "blogmap/crawl.h"
+#include "blogmap/extract.h"
 #include "blogmap/fetch.h"
 #include "blogmap/robots.h"
+#include "blogmap/sitemap.h"
 #include "blogmap/store.h"
 
 #define CRAWL_MAX_HOPS 5            /* redirects (and canonicals) per chain */
@@ -33,7 +36,13 @@ struct crawler {
     char last_url[512];             /* prog.url points here */
     long budget_used;               /* pages finished this run */
     unsigned long long body_hash;   /* of the fetch being handled */
+    long round;                     /* the crawl round (store_round_begin) */
+    int feed_full;                  /* auto: a feed carried whole posts and was
+                                     * read to its end, so it lists every post */
+    long feed_bodies;               /* feed entries with a whole body, this run */
 };
+
+#define CRAWL_FEED_FULL_KEY "feed_full_round"   /* meta: the round feed_full was set */
 
 /* Rewrite URL onto the start origin when its host is the blog's (or an
  * alias, or the other scheme of it); returns a malloc'd URL and sets
@@ -45,6 +54,38 @@ int crawl_enqueue(struct crawler *c, const char *url, int kind, int depth, int h
 
 /* Wall-clock seconds since the epoch. */
 double crawl_now(void);
+
+/* Note a store error RC (the first one stops the crawl). */
+void crawl_failed(struct crawler *c, int rc);
+
+/* Queue URL if it is in scope. FROM_PAGE > 0: an on-site link of that HTML
+ * page, also kept in nav so that reachability from the home page can be
+ * asked later. */
+void crawl_discover(struct crawler *c, const char *url, int kind, int depth, long from_page);
+
+/* A page a sitemap or feed lists: queued if new, and its lastmod noted so
+ * that a re-crawl skips it when unchanged. */
+void crawl_listed(struct crawler *c, const char *url, const char *lastmod, int depth);
+
+/* Store the body links of post ID; with QUEUE_TARGETS also queue their
+ * on-site targets at DEPTH (when no page's links are followed, or the post
+ * came from a feed), so that a moved post's old address or a 404 resolves
+ * as it does in a page crawl. */
+void crawl_store_body_links(struct crawler *c, long id, const struct extract_page *p, int depth,
+                            int queue_targets);
+
+/* Whether every on-site link of a page is followed (--via pages, or auto
+ * while no feed has been found to list every post), rather than only the
+ * body links of posts. */
+int crawl_follows_listings(const struct crawler *c);
+
+/* The FNV-1a hash of N bytes at P, as kept in the store. */
+unsigned long long crawl_body_hash(const char *p, size_t n);
+
+/* Read the entries of the feed page L fetched by JOB: posts it carries
+ * whole are stored without a fetch (unless --via pages), the rest queued. */
+void crawl_feed_entries(struct crawler *c, const struct store_job *job,
+                        const struct sitemap_list *l);
 
 /* Handle one finished fetch of JOB. */
 void crawl_handle(struct crawler *c, const struct store_job *job,

@@ -4,11 +4,11 @@
  * 503 honour Retry-After, capped, and pause the whole host) until the tries
  * run out; 3xx records its target and queues it, so every spelling of a post
  * resolves to one node later; 200 pages are read by extract.h (posts keep
- * their facts and body links; every page feeds discovery), sitemaps and
- * feeds by sitemap.h. Everything runs inside the loop's open transaction. */
+ * their facts and body links; every page feeds discovery, or with posts
+ * taken from feeds only its feeds and a post's body links do), sitemaps and
+ * feeds by sitemap.h (a feed's entries by crawl_feed.c). Everything runs
+ * inside the loop's open transaction. */
 #include "crawlInt.h"
-#include "blogmap/extract.h"
-#include "blogmap/sitemap.h"
 #include "blogmap/url.h"
 
 #include <math.h>
@@ -25,7 +25,7 @@ static const char *const default_post_patterns[] = {
     "([^/?]*[^0-9/?][^/?]*)/?$",                                /* Hugo, Ghost, Jekyll */
 };
 
-static void store_failed(struct crawler *c, int rc)
+void crawl_failed(struct crawler *c, int rc)
 {
     if (rc == STORE_OK || c->failed)
         return;
@@ -147,20 +147,16 @@ static int redundant_feed(const char *url)
     return strstr(path, "/comments/") || strstr(path, "alt=rss") || post_feed;
 }
 
-/* Queue a discovered URL if it is on the blog. */
-/* Queue URL if it is in scope. FROM_PAGE > 0: an on-site link of that HTML
- * page, also kept in nav so that reachability from the home page can be
- * asked later. */
-static void discover(struct crawler *c, const char *url, int kind, int depth, long from_page)
+void crawl_discover(struct crawler *c, const char *url, int kind, int depth, long from_page)
 {
     int internal;
     if (redundant_feed(url))
         return;
     char *u = crawl_scope(c, url, &internal);
     if (u)
-        store_failed(c, crawl_enqueue(c, u, kind, depth, 0));
+        crawl_failed(c, crawl_enqueue(c, u, kind, depth, 0));
     if (u && from_page > 0 && !c->failed)
-        store_failed(c, store_add_nav(c->store, from_page, u));
+        crawl_failed(c, store_add_nav(c->store, from_page, u));
     free(u);
 }
 
@@ -171,7 +167,7 @@ static void finish(struct crawler *c, const struct store_job *j, const struct fe
         .state = state, .status = r->status, .error = error, .redirect_to = redirect_to,
         .content_type = r->content_type, .etag = r->etag, .last_modified = r->last_modified,
         .bytes = r->body_len, .body_hash = c->body_hash};
-    store_failed(c, store_page_finish(c->store, j->id, &o));
+    crawl_failed(c, store_page_finish(c->store, j->id, &o));
     c->budget_used++;
     if (strcmp(state, "done") != 0 || r->status >= 400)
         c->prog.errors++;
@@ -194,7 +190,7 @@ static void retry_or_fail(struct crawler *c, const struct store_job *j,
         finish(c, j, r, "failed", why, NULL);
         return;
     }
-    store_failed(c, store_frontier_retry(c->store, j->id, crawl_now() + wait, r->status, why));
+    crawl_failed(c, store_frontier_retry(c->store, j->id, crawl_now() + wait, r->status, why));
 }
 
 static void handle_redirect(struct crawler *c, const struct store_job *j,
@@ -212,23 +208,21 @@ static void handle_redirect(struct crawler *c, const struct store_job *j,
         finish(c, j, r, "failed", "too many redirects", to);
     } else {
         if (scoped)
-            store_failed(c, crawl_enqueue(c, scoped, j->kind, j->depth, j->hops + 1));
+            crawl_failed(c, crawl_enqueue(c, scoped, j->kind, j->depth, j->hops + 1));
         finish(c, j, r, "done", NULL, to);
     }
     free(target);
     free(scoped);
 }
 
-/* A page a sitemap or feed lists: queued if new, and its lastmod noted so
- * that a re-crawl skips it when unchanged. */
-static void listed(struct crawler *c, const char *url, const char *lastmod, int depth)
+void crawl_listed(struct crawler *c, const char *url, const char *lastmod, int depth)
 {
     int internal;
     char *u = crawl_scope(c, url, &internal);
     if (u)
-        store_failed(c, crawl_enqueue(c, u, STORE_PAGE, depth, 0));
+        crawl_failed(c, crawl_enqueue(c, u, STORE_PAGE, depth, 0));
     if (u && !c->failed)
-        store_failed(c, store_sitemap_lastmod(c->store, u, lastmod));
+        crawl_failed(c, store_sitemap_lastmod(c->store, u, lastmod));
     free(u);
 }
 
@@ -240,10 +234,13 @@ static void handle_xml(struct crawler *c, const struct store_job *j, const struc
         finish(c, j, r, "done", sitemap_strerror(rc), NULL);
         return;
     }
-    for (size_t i = 0; i < l->n_pages && !c->failed; i++)
-        listed(c, l->pages[i], l->lastmod[i], j->depth + 1);
+    if (l->is_feed)
+        crawl_feed_entries(c, j, l);
+    else
+        for (size_t i = 0; i < l->n_pages && !c->failed; i++)
+            crawl_listed(c, l->pages[i], l->lastmod[i], j->depth + 1);
     for (size_t i = 0; i < l->n_more && !c->failed; i++)
-        discover(c, l->more[i], l->is_feed ? STORE_FEED : STORE_SITEMAP, j->depth, 0);
+        crawl_discover(c, l->more[i], l->is_feed ? STORE_FEED : STORE_SITEMAP, j->depth, 0);
     sitemap_list_free(l);
     finish(c, j, r, "done", NULL, NULL);
 }
@@ -275,18 +272,25 @@ static char *page_alias(struct crawler *c, const struct extract_page *p, const c
     return NULL;
 }
 
-static void store_body_links(struct crawler *c, const struct store_job *j,
-                             const struct extract_page *p)
+int crawl_follows_listings(const struct crawler *c)
+{
+    return c->opts->via == CRAWL_VIA_PAGES || (c->opts->via == CRAWL_VIA_AUTO && !c->feed_full);
+}
+
+void crawl_store_body_links(struct crawler *c, long id, const struct extract_page *p, int depth,
+                            int queue_targets)
 {
     for (size_t i = 0; i < p->n_body_links && !c->failed; i++) {
         const struct extract_link *l = &p->body_links[i];
         int internal;
         char *u = crawl_scope(c, l->url, &internal);
-        store_failed(c, store_add_link(c->store, j->id, u ? u : l->url,
+        crawl_failed(c, store_add_link(c->store, id, u ? u : l->url,
                                        l->kind == EXTRACT_RELATED, internal, l->anchor,
                                        l->context));
         free(u);
     }
+    for (size_t i = 0; i < p->n_body_links && !c->failed && queue_targets; i++)
+        crawl_discover(c, p->body_links[i].url, STORE_PAGE, depth, id);
 }
 
 static void handle_page(struct crawler *c, const struct store_job *j, const struct fetch_result *r)
@@ -305,24 +309,24 @@ static void handle_page(struct crawler *c, const struct store_job *j, const stru
     struct store_post sp = {.title = p->title, .date = p->date, .labels = p->labels,
                             .text = p->text,
                             .anchors = p->anchors, .is_post = post};
-    store_failed(c, store_page_set_post(c->store, j->id, &sp));
+    crawl_failed(c, store_page_set_post(c->store, j->id, &sp));
     if (post) {
-        store_body_links(c, j, p);
+        crawl_store_body_links(c, j->id, p, j->depth + 1, !crawl_follows_listings(c));
         c->prog.posts++;
     }
     if (alias && j->hops + 1 <= CRAWL_MAX_HOPS)
-        store_failed(c, crawl_enqueue(c, alias, STORE_PAGE, j->depth, j->hops + 1));
-    for (size_t i = 0; i < p->n_links && !c->failed; i++)
-        discover(c, p->links[i], STORE_PAGE, j->depth + 1, j->id);
+        crawl_failed(c, crawl_enqueue(c, alias, STORE_PAGE, j->depth, j->hops + 1));
+    for (size_t i = 0; i < p->n_links && !c->failed && crawl_follows_listings(c); i++)
+        crawl_discover(c, p->links[i], STORE_PAGE, j->depth + 1, j->id);
     for (size_t i = 0; i < p->n_feeds && !c->failed; i++)
-        discover(c, p->feeds[i], STORE_FEED, j->depth + 1, 0);
+        crawl_discover(c, p->feeds[i], STORE_FEED, j->depth + 1, 0);
     finish(c, j, r, "done", p->partial ? "partial parse" : NULL, alias);
     free(alias);
     extract_page_free(p);
 }
 
 /* FNV-1a of a body: tells an unchanged page without parsing it. */
-static unsigned long long body_hash(const char *p, size_t n)
+unsigned long long crawl_body_hash(const char *p, size_t n)
 {
     unsigned long long h = 1469598103934665603ULL;
     for (size_t i = 0; i < n; i++)
@@ -333,7 +337,7 @@ static unsigned long long body_hash(const char *p, size_t n)
 /* Nothing changed since the last round: keep what is stored. */
 static void unchanged(struct crawler *c, const struct store_job *j)
 {
-    store_failed(c, store_page_unchanged(c->store, j->id));
+    crawl_failed(c, store_page_unchanged(c->store, j->id));
     c->budget_used++;
     c->prog.unchanged++;
 }
@@ -342,12 +346,12 @@ void crawl_handle(struct crawler *c, const struct store_job *j, const struct fet
 {
     char err[256];
     c->prog.fetched++;
-    c->body_hash = r->body ? body_hash(r->body, r->body_len) : 0;
+    c->body_hash = r->body ? crawl_body_hash(r->body, r->body_len) : 0;
     snprintf(c->last_url, sizeof(c->last_url), "%s", j->url);
     c->prog.url = c->last_url;
     snprintf(err, sizeof(err), "%s%s%s", r->error ? fetch_strerror(r->error) : "",
              r->errmsg ? ": " : "", r->errmsg ? r->errmsg : "");
-    store_failed(c, store_log_fetch(c->store, j->id, j->url, crawl_now(), r->status,
+    crawl_failed(c, store_log_fetch(c->store, j->id, j->url, crawl_now(), r->status,
                                     r->error ? err : NULL, r->location, r->body_len, r->seconds));
     if (r->error == FETCH_ETOOBIG)
         finish(c, j, r, "failed", err, NULL);

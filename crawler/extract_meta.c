@@ -131,7 +131,7 @@ char *extract_parse_date(const char *s)
         if (isdigit((unsigned char)*p) && (p == s || !isdigit((unsigned char)p[-1]))) {
             char *end;
             long v = strtol(p, &end, 10);
-            if (end - p == 4)
+            if (end - p == 4 && !y)     /* the first: "+0000" is a zone */
                 y = v;
             else if (end - p <= 2 && !d)
                 d = v;

@@ -490,15 +490,64 @@ static char *col_dup(sqlite3_stmt *st, int i)
     return v ? dupstr((const char *)v) : NULL;
 }
 
+/* A job from a row of: id, url, kind, depth, hops, tries, etag,
+ * last_modified, recheck, body_hash. */
+static void job_from_row(sqlite3_stmt *st, struct store_job *j)
+{
+    j->id = sqlite3_column_int64(st, 0);
+    j->url = col_dup(st, 1);
+    j->kind = sqlite3_column_int(st, 2);
+    j->depth = sqlite3_column_int(st, 3);
+    j->hops = sqlite3_column_int(st, 4);
+    j->tries = sqlite3_column_int(st, 5);
+    j->etag = col_dup(st, 6);
+    j->last_modified = col_dup(st, 7);
+    j->recheck = sqlite3_column_int(st, 8) != 0;
+    j->has_hash = sqlite3_column_type(st, 9) != SQLITE_NULL;
+    j->body_hash = (unsigned long long)sqlite3_column_int64(st, 9);
+}
+
+/* Which queued rows may be taken now (?3: pages wait for sitemaps and feeds
+ * too). A post waiting to be revalidated always waits until every sitemap
+ * and feed is read, since their lastmod dates may spare it the request; with
+ * xml_first every page does, since a feed may carry it whole. */
+#define XML_GATE \
+    "(kind > 0 OR (recheck <> 1 AND ?3 = 0) OR NOT EXISTS (SELECT 1 FROM pages q" \
+    " WHERE q.kind > 0 AND q.state IN ('queued', 'inflight')))"
+
+void store_frontier_xml_first(struct store *s, int on)
+{
+    s->xml_first = on != 0;
+}
+
+int store_page_waiting(struct store *s, const char *url, struct store_job *job, int *waiting)
+{
+    sqlite3_stmt *st;
+    int rc = store_stmt(s, SLOT_WAITING,
+                        "SELECT id, url, kind, depth, hops, tries, etag, last_modified,"
+                        " recheck, body_hash FROM pages WHERE url = ?1"
+                        " AND (state = 'queued' OR recheck = 1)", &st);
+    if (rc)
+        return rc;
+    bind_text(st, 1, url);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        job_from_row(st, job);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(s, STORE_ESQL);
+    *waiting = rc == SQLITE_ROW;
+    return STORE_OK;
+}
+
 int store_frontier_take(struct store *s, double now, int max, struct store_job *jobs, int *n)
 {
     sqlite3_stmt *st, *mark;
     int rc = store_stmt(s, SLOT_TAKE,
                         "SELECT id, url, kind, depth, hops, tries, etag, last_modified,"
-                        " recheck, body_hash FROM pages WHERE (state = 'queued' OR (recheck = 1"
-                        "  AND NOT EXISTS (SELECT 1 FROM pages q WHERE q.kind > 0"
-                        "   AND q.state IN ('queued', 'inflight')))) AND next_at <= ?1"
-                        " ORDER BY kind DESC, id LIMIT ?2", &st);
+                        " recheck, body_hash FROM pages WHERE (state = 'queued' OR recheck = 1)"
+                        " AND next_at <= ?1 AND " XML_GATE " ORDER BY kind DESC, id LIMIT ?2", &st);
     if (!rc)
         rc = store_stmt(s, SLOT_MARK, "UPDATE pages SET state = CASE WHEN recheck = 1 THEN state"
                         " ELSE 'inflight' END, recheck = CASE WHEN recheck = 1 THEN 2 ELSE 0 END"
@@ -508,20 +557,9 @@ int store_frontier_take(struct store *s, double now, int max, struct store_job *
     int k = 0;
     sqlite3_bind_double(st, 1, now);
     sqlite3_bind_int(st, 2, max);
-    while (k < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_job *j = &jobs[k++];
-        j->id = sqlite3_column_int64(st, 0);
-        j->url = col_dup(st, 1);
-        j->kind = sqlite3_column_int(st, 2);
-        j->depth = sqlite3_column_int(st, 3);
-        j->hops = sqlite3_column_int(st, 4);
-        j->tries = sqlite3_column_int(st, 5);
-        j->etag = col_dup(st, 6);
-        j->last_modified = col_dup(st, 7);
-        j->recheck = sqlite3_column_int(st, 8) != 0;
-        j->has_hash = sqlite3_column_type(st, 9) != SQLITE_NULL;
-        j->body_hash = (unsigned long long)sqlite3_column_int64(st, 9);
-    }
+    sqlite3_bind_int(st, 3, s->xml_first);
+    while (k < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        job_from_row(st, &jobs[k++]);
     sqlite3_reset(st);
     for (int i = 0; i < k && rc != SQLITE_ERROR; i++) {
         sqlite3_bind_int64(mark, 1, jobs[i].id);
@@ -541,9 +579,10 @@ int store_frontier_next_due(struct store *s, double *when, int *any)
 {
     sqlite3_stmt *st;
     int rc = store_stmt(s, SLOT_DUE, "SELECT min(next_at), count(*) FROM pages"
-                                     " WHERE state = 'queued' OR recheck = 1", &st);
+                                     " WHERE (state = 'queued' OR recheck = 1) AND " XML_GATE, &st);
     if (rc)
         return rc;
+    sqlite3_bind_int(st, 3, s->xml_first);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *any = sqlite3_column_int(st, 1) > 0;

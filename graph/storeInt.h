@@ -8,7 +8,7 @@
 enum store_slot {
     SLOT_META_SET, SLOT_META_GET, SLOT_ADD, SLOT_TAKE, SLOT_MARK, SLOT_DUE, SLOT_RETRY,
     SLOT_FINISH, SLOT_LOG, SLOT_POST, SLOT_DEL_LINKS, SLOT_LINK, SLOT_DEL_TEXT, SLOT_TEXT, SLOT_DEL_ANCHORS,
-    SLOT_ANCHORS, SLOT_NAV, SLOT_UNCHANGED, SLOT_LASTMOD, SLOT_DEL_NAV, SLOT_COUNT
+    SLOT_ANCHORS, SLOT_NAV, SLOT_UNCHANGED, SLOT_LASTMOD, SLOT_DEL_NAV, SLOT_WAITING, SLOT_COUNT
 };
 
 struct store {
@@ -17,6 +17,7 @@ struct store {
     int lock_fd;                    /* flock'd lock file while crawling, or -1 */
     long round;                     /* the crawl round (re-crawls), from meta */
     int legacy;                     /* an older database, opened read-only */
+    int xml_first;                  /* pages wait for sitemaps and feeds */
     char err[512];
 };
 

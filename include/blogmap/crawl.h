@@ -1,6 +1,7 @@
 /* crawl: the crawl loop. Discovers a blog's pages (robots.txt Sitemap lines,
  * /sitemap.xml, feeds, listing pages), fetches them politely through fetch.h,
- * reads them with extract.h and sitemap.h, and records pages, post facts,
+ * reads them with extract.h and sitemap.h (and posts a feed carries whole
+ * with feedpost.h, without fetching them), and records pages, post facts,
  * body links and every fetch outcome in the store. Resumable: all state is
  * in the store. The caller owns the store and the options. */
 #ifndef BLOGMAP_CRAWL_H
@@ -19,11 +20,21 @@ enum crawl_error {
     CRAWL_EOPTION = -5      /* a bad --post-pattern or --content-xpath */
 };
 
+/* Where posts are read from. */
+enum crawl_via {
+    CRAWL_VIA_AUTO = 0,     /* feeds when the blog's feed carries whole posts
+                             * and says it was read to its end, else pages */
+    CRAWL_VIA_FEED = 1,     /* feeds, the sitemap and body links; listing pages
+                             * are not followed */
+    CRAWL_VIA_PAGES = 2     /* every post fetched as a page; feeds only list */
+};
+
 struct crawl_progress {
     long fetched;           /* fetches finished this run */
     long queued;            /* URLs still waiting */
     long errors;            /* failed fetches this run */
     long posts;             /* posts stored this run */
+    long from_feed;         /* of which taken from a feed, with no fetch */
     long unchanged;         /* pages found unchanged (304, same body) this run */
     const char *url;        /* last URL finished */
 };
@@ -44,6 +55,7 @@ struct crawl_opts {
     long max_pages;                 /* fetch budget, 0 = default 100000 */
     int max_depth;                  /* link hops from the start, 0 = default 50 */
     int max_tries;                  /* attempts per URL, 0 = default 4 */
+    int via;                        /* enum crawl_via, default CRAWL_VIA_AUTO */
     crawl_progress_fn progress;     /* called now and then; may be NULL */
     void *progress_ctx;
 };

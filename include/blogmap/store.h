@@ -69,6 +69,20 @@ void store_job_release(struct store_job *j);
  * Stores the count in *N. */
 int store_frontier_take(struct store *s, double now, int max, struct store_job *jobs, int *n);
 
+/* With ON, no page is taken (nor counted as due) while a sitemap or feed is
+ * queued or being fetched: a crawl that takes posts from feeds reads every
+ * feed before any page, so that no post a feed carries is fetched. Off when
+ * the store is opened. */
+void store_frontier_xml_first(struct store *s, int on);
+
+/* Whether URL waits to be fetched: queued, or a post waiting to be
+ * revalidated. If so, *WAITING = 1 and JOB gets what store_frontier_take
+ * would hand out (release it with store_job_release), and the caller may
+ * settle the page without a fetch (store_page_set_post, store_add_link,
+ * then store_page_finish or store_page_unchanged); the page is left as it
+ * is. *WAITING = 0 for unknown pages, pages in flight or done this round. */
+int store_page_waiting(struct store *s, const char *url, struct store_job *job, int *waiting);
+
 /* Earliest next_at among queued jobs in *WHEN; *ANY = 0 when none queued. */
 int store_frontier_next_due(struct store *s, double *when, int *any);
 

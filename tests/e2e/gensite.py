@@ -2,12 +2,14 @@
 """Generate a synthetic Blogger-style blog whose link graph is known.
 
     python3 tests/e2e/gensite.py --out DIR [--posts 300] [--seed 1] [--crawl-delay SEC] [--themes]
-                                 [--hidden N]
+                                 [--hidden N] [--base URL]
+                                 [--feed full|summary|jump] [--feed-page N] [--feed-missing N]
 
 writes a fixture in the layout server.py serves and the tests read:
 
     DIR/site/...              pages as Blogger lays them out, all URLs under
-                              https://gen.blogmap.test (server.py rebases them)
+                              https://gen.blogmap.test (server.py rebases them),
+                              or under --base
     DIR/site/_routes.tsv      renamed posts (301), a redirect loop (302), and
                               the sitemap pages (/sitemap.xml?page=K, 200)
     DIR/expected/posts.tsv    url, title, date (YYYY-MM-DD)
@@ -42,6 +44,25 @@ They still link out. DIR/expected/unreachable.tsv (url) lists them. The link
 graph, and every other file but those pages, are the ones the same seed
 gives without --hidden; without it the output is byte for byte what it was
 before the option existed.
+
+With --base URL (base=URL) every absolute URL in the pages, _routes.tsv and
+expected/ is written under URL (say http://127.0.0.1:8080) instead of
+https://gen.blogmap.test, so that a plain web server (bench/nginx.sh) can
+serve the site as it is, with no rebasing. Nothing else changes; without it
+the output is byte for byte what it was before the option existed.
+
+With --feed KIND (feed=KIND) the site also has Blogger's posts feed,
+/feeds/posts/default, as Atom files paged the way Blogger pages it: newest
+first, --feed-page entries a file (default 500), rel=next links
+(?start-index=K&max-results=N) and openSearch totals, routed in _routes.tsv
+(any other query gets the first page). KIND says what an entry carries:
+"full" the whole post body (<content type='html'>), "summary" only the start
+of its text (<summary>, as Blogger's "short" feed), "jump" the body up to the
+jump break and a "Read more" link for every other post and the whole body
+for the rest (Blogger's "until jump break" feed, where posts without a break
+come whole). --feed-missing N leaves N posts, chosen by the seed, out of the
+feed (they stay in the sitemap). The pages and expected/ are unchanged; without
+--feed the output is byte for byte what it was before the option existed.
 """
 import argparse
 import html
@@ -173,12 +194,12 @@ THEME_LABELS = {"flywheel": "Moats", "inequality": "Inequality", "big-tech": "Bi
 
 
 class Post:
-    def __init__(self, idx, day, title, path, labels):
+    def __init__(self, idx, day, title, path, labels, base=BASE):
         self.idx = idx
         self.day = day
         self.title = title
         self.path = path
-        self.url = BASE + path
+        self.url = base + path
         self.labels = labels
         self.old_path = None        # set when the post was renamed (old URL answers 301)
         self.inline = []            # indices of inline targets, in body order
@@ -205,8 +226,10 @@ def esc(text):
 
 
 class Blog:
-    def __init__(self, n, seed, crawl_delay=None, themes=False, hidden=0):
+    def __init__(self, n, seed, crawl_delay=None, themes=False, hidden=0, base=BASE,
+                 feed=None, feed_page=500, feed_missing=0):
         self.n = n
+        self.base = base            # the origin every absolute URL is written under
         self.rng = random.Random(seed)
         # --hidden also draws from an RNG of its own, for the same reason.
         self.n_hidden = hidden
@@ -217,6 +240,11 @@ class Blog:
         self.themes = themes
         self.trng = random.Random("themes-%d" % seed) if themes else None
         self.crawl_delay = crawl_delay
+        # --feed draws the posts it leaves out from an RNG of its own too.
+        self.feed = feed            # None, "full", "summary" or "jump"
+        self.feed_page = feed_page
+        self.feed_missing = feed_missing
+        self.frng = random.Random("feed-%d" % seed)
         self.posts = []
         self.routes = []            # (path, status, location-or-file)
         self.loop_href = None
@@ -241,7 +269,7 @@ class Blog:
                 k += 1
             taken.add(path)
             labels = [LABELS[subject]] + rng.sample(EXTRA_LABELS, rng.randint(0, 1))
-            self.posts.append(Post(i, day, title, path, labels))
+            self.posts.append(Post(i, day, title, path, labels, self.base))
             if theme:
                 p = self.posts[-1]
                 p.theme = theme
@@ -271,10 +299,11 @@ class Blog:
                 rng.choice(sources).updates.append(j)
         if self.n >= 50:
             for p in rng.sample(self.posts[1:], max(2, self.n // 100)):
-                p.broken.append("%s/%04d/%02d/never-published-%d.html" % (BASE, p.day.year, p.day.month, p.idx))
+                p.broken.append("%s/%04d/%02d/never-published-%d.html"
+                                % (self.base, p.day.year, p.day.month, p.idx))
             a, b = "/2015/06/moving-target.html", "/2015/06/moving-target-again.html"
             self.routes += [(a, 302, b), (b, 302, a)]
-            self.loop_href = BASE + a
+            self.loop_href = self.base + a
             self.posts[self.n // 3].broken.append(self.loop_href)
 
     def pick_theme(self):
@@ -326,7 +355,7 @@ class Blog:
         """One of the ways a blogger writes a link to post T."""
         rng = self.rng
         if t.old_path and rng.random() < 0.4:
-            return BASE + t.old_path + rng.choice(["", "?m=1"])
+            return self.base + t.old_path + rng.choice(["", "?m=1"])
         r = rng.random()
         if r < 0.40:
             return t.url
@@ -384,7 +413,7 @@ class Blog:
                          '<img border="0" height="240" src="%s" width="320" /></a></div>' % (img, img))
         if rng.random() < 0.04:
             parts.append('<p>More in <a href="%s/%04d/%02d/">that month\'s archive</a> and on '
-                         '<a href="%s/">the front page</a>.</p>' % (BASE, p.day.year, p.day.month, BASE))
+                         '<a href="%s/">the front page</a>.</p>' % (self.base, p.day.year, p.day.month, self.base))
         for j in p.updates:
             t = self.posts[j]
             parts.append('<p>Update: a later look, <a href="%s">%s</a>, picks this up.</p>'
@@ -418,7 +447,7 @@ class Blog:
         heading = title if on_item_page else '<a href="%s">%s</a>' % (p.url, title)
         stamp = "%sT07:%02d:00-05:00" % (p.day.isoformat(), 10 + p.idx % 40)
         labels = ", ".join("<a href='%s/search/label/%s' rel='tag'>%s</a>"
-                           % (BASE, l.replace(" ", "%20"), esc(l)) for l in p.labels)
+                           % (self.base, l.replace(" ", "%20"), esc(l)) for l in p.labels)
         post_id = 5000000 + p.idx
         return (
             "<div class='post-outer'>\n"
@@ -478,7 +507,7 @@ class Blog:
             "<div class='item-snippet'>%s</div></div></li>\n" % (t.url, esc(t.title), esc(SENTENCES[t.idx % 15]))
             for t in self.popular)
         labels = "".join("<li><a dir='ltr' href='%s/search/label/%s'>%s</a></li>\n"
-                         % (BASE, l.replace(" ", "%20"), esc(l))
+                         % (self.base, l.replace(" ", "%20"), esc(l))
                          for l in sorted(set(LABELS.values()) | set(EXTRA_LABELS)
                                          | (set(THEME_LABELS.values()) if self.themes else set())))
         months = []
@@ -490,7 +519,8 @@ class Blog:
                 "toggleopen=MONTHLY-%d'><span class='zippy'>&#9658;&nbsp;</span></a>"
                 "<a class='post-count-link' href='%s/%04d/%02d/'>%s</a> "
                 "<span class='post-count' dir='ltr'>(%d)</span></li>\n"
-                % (BASE, y, m, ms, ms, BASE, y, m, date(y, m, 1).strftime("%B %Y"), len(self.by_month[(y, m)])))
+                % (self.base, y, m, ms, ms, self.base, y, m, date(y, m, 1).strftime("%B %Y"),
+                   len(self.by_month[(y, m)])))
         return ("<div class='sidebar section' id='sidebar-right-1'>\n"
                 "<div class='widget PopularPosts' data-version='1' id='PopularPosts1'>\n<h2>Popular Posts</h2>\n"
                 "<div class='widget-content popular-posts'>\n<ul>\n%s</ul>\n</div>\n</div>\n"
@@ -530,7 +560,7 @@ class Blog:
             "<script type='text/javascript'>window.setTimeout(function() {"
             "document.body.className = document.body.className.replace('loading', '');}, 10);</script>\n"
             "</body>\n</html>\n"
-            % (BASE, canon, esc(BLOG_NAME), BASE, esc(head_title), BASE, esc(BLOG_NAME), BASE,
+            % (self.base, canon, esc(BLOG_NAME), self.base, esc(head_title), self.base, esc(BLOG_NAME), self.base,
                main, self.sidebar()))
 
     # ---- the whole site -----------------------------------------------------
@@ -569,7 +599,7 @@ class Blog:
                     "<div class='blog-pager' id='blog-pager'>\n%s\n<a class='home-link' href='%s/'>Home</a>\n"
                     "</div>\n<div class='clear'></div>\n"
                     % (self.date_header(p.day), self.post_block(p, bodies[k], True), self.comments(p),
-                       "\n".join(pager), BASE))
+                       "\n".join(pager), self.base))
             files[p.path] = self.page("%s: %s" % (BLOG_NAME, p.title), p.url, main)
             if p.old_path:
                 self.routes.append((p.old_path, 301, p.url))
@@ -584,13 +614,13 @@ class Blog:
                           % (self.date_header(p.day), self.post_block(p, teaser, False)))
         if newest:
             older = ("%s/search?updated-max=%sT07:10:00-05:00&amp;max-results=7"
-                     % (BASE, newest[-1].day.isoformat()))
+                     % (self.base, newest[-1].day.isoformat()))
             pager = ("<div class='blog-pager' id='blog-pager'>\n<span id='blog-pager-older-link'>"
                      "<a class='blog-pager-older-link' href='%s' title='Older Posts'>Older Posts</a></span>\n"
                      "</div>\n" % older)
         else:
             pager = ""
-        files["/"] = self.page(BLOG_NAME, BASE + "/",
+        files["/"] = self.page(BLOG_NAME, self.base + "/",
                                "<div class='blog-posts hfeed'>\n%s</div>\n%s" % ("".join(blocks), pager))
 
         for (y, m), ps in self.by_month.items():
@@ -598,7 +628,7 @@ class Blog:
                              % (self.date_header(p.day), self.post_block(p, bodies[p.idx], False))
                              for p in ps[::-1] if p.idx not in self.hidden)
             files["/%04d/%02d/" % (y, m)] = self.page("%s: %s" % (BLOG_NAME, date(y, m, 1).strftime("%B %Y")),
-                                                      "%s/%04d/%02d/" % (BASE, y, m),
+                                                      "%s/%04d/%02d/" % (self.base, y, m),
                                                       "<div class='blog-posts hfeed'>\n%s</div>\n" % blocks)
 
         picks = [p for p in rng.sample(self.posts, min(3, self.n)) if p.idx not in self.hidden]
@@ -608,13 +638,13 @@ class Blog:
                  "<p>Notes on the economics of things that take decades to build. Good places to start: %s.</p>\n"
                  "</div>\n</div>\n</div>\n"
                  % ", ".join('<a href="%s">%s</a>' % (p.url, esc(p.title)) for p in picks))
-        files["/p/about.html"] = self.page("%s: About" % BLOG_NAME, BASE + "/p/about.html",
+        files["/p/about.html"] = self.page("%s: About" % BLOG_NAME, self.base + "/p/about.html",
                                            "<div class='blog-posts hfeed'>\n%s</div>\n" % about)
 
         robots = ("User-agent: Mediapartners-Google\nDisallow: \n\nUser-agent: *\nDisallow: /search\n")
         if self.crawl_delay is not None:
             robots += "Crawl-delay: %s\n" % self.crawl_delay
-        robots += "Allow: /\n\nSitemap: %s/sitemap.xml\n" % BASE
+        robots += "Allow: /\n\nSitemap: %s/sitemap.xml\n" % self.base
         files["/robots.txt"] = robots
 
         by_date = self.posts[::-1]
@@ -622,7 +652,7 @@ class Blog:
         files["/sitemap.xml"] = (
             "<?xml version='1.0' encoding='UTF-8'?>"
             "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">%s</sitemapindex>\n"
-            % "".join("<sitemap><loc>%s/sitemap.xml?page=%d</loc></sitemap>" % (BASE, k + 1)
+            % "".join("<sitemap><loc>%s/sitemap.xml?page=%d</loc></sitemap>" % (self.base, k + 1)
                       for k in range(len(pages))))
         for k, chunk in enumerate(pages):
             name = "sitemap-page-%d.xml" % (k + 1)
@@ -632,6 +662,8 @@ class Blog:
                 % "".join("<url><loc>%s</loc><lastmod>%sT12:%02d:00Z</lastmod></url>"
                           % (p.url, p.day.isoformat(), 10 + p.idx % 40) for p in chunk))
             self.routes.append(("/sitemap.xml?page=%d" % (k + 1), 200, name))
+        if self.feed:
+            self.feed_files(files, bodies)
 
         for path, text in files.items():
             rel = path.lstrip("/")
@@ -645,6 +677,73 @@ class Blog:
             for route in self.routes:
                 f.write("%s\t%d\t%s\n" % route)
         return self.write_expected(os.path.join(out, "expected"))
+
+    # ---- --feed: Blogger's posts feed -----------------------------------------
+    def feed_entry(self, p, body):
+        """One <entry> as Blogger writes it, carrying what --feed says."""
+        stamp = "%sT07:%02d:00.000-05:00" % (p.day.isoformat(), 10 + p.idx % 40)
+        post_id = 5000000 + p.idx
+        cats = "".join("<category scheme='http://www.blogger.com/atom/ns#' term='%s'/>" % esc(l)
+                       for l in p.labels)
+        if self.feed == "summary":
+            text = html.unescape(" ".join(re.sub(r"<[^>]*>", " ", body).split()))
+            inner = "<summary type='text'>%s</summary>" % esc(text[:400])
+        else:
+            if self.feed == "jump" and p.idx % 2 == 0:
+                body = body.split("<a name='more'></a>", 1)[0] + (
+                    "<div class='jump-link'><a href='%s#more' title='%s'>Read more &#187;</a></div>"
+                    % (p.url, esc(p.title)))
+            inner = "<content type='html'>%s</content>" % esc(body)
+        api = "https://www.blogger.example/feeds/%s/posts/default/%d" % (BLOG_ID, post_id)
+        return ("<entry><id>tag:blogger.com,1999:blog-%s.post-%d</id><published>%s</published>"
+                "<updated>%s</updated>%s<title type='text'>%s</title>%s"
+                "<link rel='replies' type='application/atom+xml' href='%s/feeds/%d/comments/default' "
+                "title='Post Comments'/><link rel='replies' type='text/html' href='%s#comment-form' "
+                "title='0 Comments'/><link rel='edit' type='application/atom+xml' href='%s'/>"
+                "<link rel='self' type='application/atom+xml' href='%s'/>"
+                "<link rel='alternate' type='text/html' href='%s' title='%s'/>"
+                "<author><name>R. Lindqvist</name></author><thr:total>0</thr:total></entry>\n"
+                % (BLOG_ID, post_id, stamp, stamp, cats, esc(p.title), inner, self.base, post_id,
+                   p.url, api, api, p.url, esc(p.title)))
+
+    def feed_files(self, files, bodies):
+        """The feed's pages as files, and the routes that serve them."""
+        left_out = set(self.frng.sample(range(self.n), min(self.feed_missing, self.n)))
+        entries = [p for p in self.posts[::-1] if p.idx not in left_out]
+        size = max(1, self.feed_page)
+        chunks = [entries[k:k + size] for k in range(0, len(entries), size)] or [[]]
+        feed = self.base + "/feeds/posts/default"
+        newest = entries[0].day.isoformat() if entries else "2012-01-01"
+        head = ("<?xml version='1.0' encoding='UTF-8'?><feed xmlns='http://www.w3.org/2005/Atom' "
+                "xmlns:openSearch='http://a9.com/-/spec/opensearchrss/1.0/' "
+                "xmlns:blogger='http://schemas.google.com/blogger/2008' "
+                "xmlns:thr='http://purl.org/syndication/thread/1.0'>"
+                "<id>tag:blogger.com,1999:blog-%s</id><updated>%sT07:10:00.000-05:00</updated>"
+                "<title type='text'>%s</title><subtitle type='html'>Infrastructure, one spreadsheet "
+                "at a time.</subtitle><link rel='http://schemas.google.com/g/2005#feed' "
+                "type='application/atom+xml' href='%s'/><link rel='alternate' type='text/html' "
+                "href='%s/'/><link rel='hub' href='https://pubsubhubbub.example/'/>"
+                % (BLOG_ID, newest, esc(BLOG_NAME), feed, self.base))
+        for k, chunk in enumerate(chunks):
+            start = 1 + k * size
+            links = ("<link rel='self' type='application/atom+xml' href='%s?start-index=%d&amp;"
+                     "max-results=%d'/>" % (feed, start, size))
+            if k + 1 < len(chunks):
+                links += ("<link rel='next' type='application/atom+xml' href='%s?start-index=%d&amp;"
+                          "max-results=%d'/>" % (feed, start + size, size))
+            search = ("<author><name>R. Lindqvist</name></author><generator version='7.00' "
+                      "uri='https://www.blogger.example'>Blogger</generator>"
+                      "<openSearch:totalResults>%d</openSearch:totalResults>"
+                      "<openSearch:startIndex>%d</openSearch:startIndex>"
+                      "<openSearch:itemsPerPage>%d</openSearch:itemsPerPage>"
+                      % (len(entries), start, size))
+            name = "feed-page-%d.xml" % (k + 1)
+            files["/" + name] = (head + links + search
+                                 + "".join(self.feed_entry(p, bodies[p.idx]) for p in chunk) + "</feed>\n")
+            for q in ("start-index=%d&max-results=%d" % (start, size),
+                      "max-results=%d&start-index=%d" % (size, start)):
+                self.routes.append(("/feeds/posts/default?" + q, 200, name))
+        self.routes.append(("/feeds/posts/default", 200, "feed-page-1.xml"))
 
     def write_expected(self, where):
         os.makedirs(where, exist_ok=True)
@@ -668,20 +767,25 @@ class Blog:
             dump("themes.tsv", "url\ttheme", sorted((p.url, p.theme) for p in self.posts))
         if self.n_hidden:
             dump("unreachable.tsv", "url", sorted((self.posts[j].url,) for j in self.hidden))
-        return {"base": BASE, "posts": self.n, "edges": len(edges), "orphans": len(orphans),
+        return {"base": self.base, "posts": self.n, "edges": len(edges), "orphans": len(orphans),
                 "broken": len(broken), "renamed": sum(1 for p in self.posts if p.old_path),
                 "hidden": len(self.hidden)}
 
 
-def generate(out, posts=300, seed=1, crawl_delay=None, extra_links=(), themes=False, hidden=0):
+def generate(out, posts=300, seed=1, crawl_delay=None, extra_links=(), themes=False, hidden=0,
+             base=BASE, feed=None, feed_page=500, feed_missing=0):
     """Write a fixture of POSTS posts to OUT; return a dict of counts.
 
     EXTRA_LINKS are hrefs added to the newest post's body (for hostile-URL
     tests); they are left out of the expected files. THEMES writes each post
     around a theme (see the module docstring) and adds expected/themes.tsv.
     HIDDEN makes that many orphans reachable only through the sitemap and
-    adds expected/unreachable.tsv."""
-    return Blog(posts, seed, crawl_delay, themes, hidden).write(out, extra_links)
+    adds expected/unreachable.tsv. BASE is the origin the pages and the
+    expected files are written under (see --base). FEED ("full", "summary",
+    "jump") adds Blogger's posts feed, FEED_PAGE entries a page, leaving
+    FEED_MISSING posts out of it (see --feed)."""
+    return Blog(posts, seed, crawl_delay, themes, hidden, base, feed, feed_page,
+                feed_missing).write(out, extra_links)
 
 
 # ---- reading a fixture's expected/*.tsv -------------------------------------
@@ -744,15 +848,29 @@ def main(argv=None):
                     help="write each post around a theme (flywheel, inequality, big-tech, other)")
     ap.add_argument("--hidden", type=int, default=0, metavar="N",
                     help="make N orphans reachable only through the sitemap (expected/unreachable.tsv)")
+    ap.add_argument("--base", default=BASE, metavar="URL",
+                    help="origin to write every absolute URL under (default %s)" % BASE)
+    ap.add_argument("--feed", choices=("full", "summary", "jump"),
+                    help="add Blogger's paged posts feed carrying whole posts, summaries, or "
+                         "bodies cut at the jump break")
+    ap.add_argument("--feed-page", type=int, default=500, metavar="N", help="feed entries a page (500)")
+    ap.add_argument("--feed-missing", type=int, default=0, metavar="N",
+                    help="leave N posts out of the feed")
     args = ap.parse_args(argv)
     if args.posts < 1:
         ap.error("--posts must be at least 1")
     if args.hidden < 0:
         ap.error("--hidden must not be negative")
+    if args.feed_page < 1 or args.feed_missing < 0:
+        ap.error("--feed-page must be at least 1 and --feed-missing not negative")
+    base = args.base.rstrip("/")
+    if not re.fullmatch(r"https?://[^/?#\s]+", base):
+        ap.error("--base must be an http(s) origin with no path, e.g. http://127.0.0.1:8080")
     delay = args.crawl_delay
     if delay is not None and delay == int(delay):
         delay = int(delay)
-    c = generate(args.out, args.posts, args.seed, delay, themes=args.themes, hidden=args.hidden)
+    c = generate(args.out, args.posts, args.seed, delay, themes=args.themes, hidden=args.hidden,
+                 base=base, feed=args.feed, feed_page=args.feed_page, feed_missing=args.feed_missing)
     print("wrote %d posts, %d edges, %d orphans, %d broken links, %d renamed posts to %s (base %s)"
           % (c["posts"], c["edges"], c["orphans"], c["broken"], c["renamed"], args.out, c["base"]))
     return 0
