@@ -30,7 +30,8 @@ DEB_PKGS  := build-essential pkg-config libcurl4-openssl-dev libxml2-dev libsqli
              cppcheck
 TEST_PKGS := chromium
 
-.PHONY: all deps demo test check check-san unit e2e hdr-check lint san clean install bench bench-map bench-query docs-map
+.PHONY: all deps demo test check check-san unit e2e hdr-check lint san clean install bench bench-map bench-query \
+        bench-crawl bench-parse docs-map
 all: $(BUILD)/blogmap
 
 $(BUILD)/blogmap: $(CLI_OBJ) $(BUILD)/libblogmap.a
@@ -123,8 +124,16 @@ $(BUILD)/bench/mkdb: bench/mkdb.c $(BUILD)/libblogmap.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libblogmap.a $(LDLIBS)
 
+$(BUILD)/bench/parse-bench: bench/parse-bench.c $(BUILD)/libblogmap.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libblogmap.a $(LDLIBS)
+
 # Benchmarks: each runs its peer in the same run and prints the ratio.
-bench: bench-map bench-query
+bench: bench-map bench-query bench-crawl bench-parse
+bench-crawl: $(BUILD)/blogmap
+	./bench/crawl-bench.sh 5000 $(BUILD)/blogmap; s=$$?; ./bench/rss-bench.sh 20000 $(BUILD)/blogmap && exit $$s
+bench-parse: $(BUILD)/blogmap $(BUILD)/bench/parse-bench
+	./bench/parse-bench.sh 5000 $(BUILD)/bench/parse-bench
 bench-query: $(BUILD)/blogmap $(BUILD)/bench/mkdb
 	./bench/query-bench.sh $(BUILD)/blogmap $(BUILD)/bench/mkdb
 bench-map: $(BUILD)/blogmap

@@ -341,7 +341,13 @@ static int configure(struct store *s, int flags)
     if ((rc = store_exec(s, "CREATE INDEX IF NOT EXISTS pages_orphan ON pages(inbound, url)"
                             " WHERE is_post = 1;"
                             "CREATE INDEX IF NOT EXISTS pages_recheck ON pages(recheck, kind)"
-                            " WHERE recheck > 0;")))
+                            " WHERE recheck > 0;"
+                            "CREATE INDEX IF NOT EXISTS pages_take ON pages(state, kind DESC, id);"
+                            "CREATE INDEX IF NOT EXISTS pages_due ON pages(state, next_at);"
+                            "CREATE INDEX IF NOT EXISTS pages_rechecks ON pages(recheck, kind DESC, id)"
+                            " WHERE recheck = 1;"
+                            "CREATE INDEX IF NOT EXISTS pages_recheck_due ON pages(recheck, next_at)"
+                            " WHERE recheck = 1;")))
         return rc;
     return load_round(s);
 }
@@ -511,6 +517,9 @@ static void job_from_row(sqlite3_stmt *st, struct store_job *j)
  * too). A post waiting to be revalidated always waits until every sitemap
  * and feed is read, since their lastmod dates may spare it the request; with
  * xml_first every page does, since a feed may carry it whole. */
+#define TAKE_COLUMNS \
+    "id, url, kind, depth, hops, tries, etag, last_modified, recheck, body_hash"
+
 #define XML_GATE \
     "(kind > 0 OR (recheck <> 1 AND ?3 = 0) OR NOT EXISTS (SELECT 1 FROM pages q" \
     " WHERE q.kind > 0 AND q.state IN ('queued', 'inflight')))"
@@ -544,10 +553,17 @@ int store_page_waiting(struct store *s, const char *url, struct store_job *job, 
 int store_frontier_take(struct store *s, double now, int max, struct store_job *jobs, int *n)
 {
     sqlite3_stmt *st, *mark;
+    /* Two index walks (pages_take, pages_rechecks) in the order wanted,
+     * merged; an OR across them, or next_at's index (hence "+next_at"),
+     * would sort every waiting row on every call. */
     int rc = store_stmt(s, SLOT_TAKE,
-                        "SELECT id, url, kind, depth, hops, tries, etag, last_modified,"
-                        " recheck, body_hash FROM pages WHERE (state = 'queued' OR recheck = 1)"
-                        " AND next_at <= ?1 AND " XML_GATE " ORDER BY kind DESC, id LIMIT ?2", &st);
+                        "SELECT * FROM (SELECT * FROM (SELECT " TAKE_COLUMNS " FROM pages"
+                        "  WHERE state = 'queued' AND +next_at <= ?1 AND " XML_GATE
+                        "  ORDER BY kind DESC, id LIMIT ?2)"
+                        " UNION ALL SELECT * FROM (SELECT " TAKE_COLUMNS " FROM pages"
+                        "  WHERE recheck = 1 AND +next_at <= ?1 AND " XML_GATE
+                        "  ORDER BY kind DESC, id LIMIT ?2))"
+                        " ORDER BY kind DESC, id LIMIT ?2", &st);
     if (!rc)
         rc = store_stmt(s, SLOT_MARK, "UPDATE pages SET state = CASE WHEN recheck = 1 THEN state"
                         " ELSE 'inflight' END, recheck = CASE WHEN recheck = 1 THEN 2 ELSE 0 END"
@@ -575,21 +591,52 @@ int store_frontier_take(struct store *s, double now, int max, struct store_job *
     return STORE_OK;
 }
 
-int store_frontier_next_due(struct store *s, double *when, int *any)
+/* The first next_at of SQL's rows (? 1: the kind bound), if any. */
+static int first_due(struct store *s, const char *sql, double *when, int *found)
 {
-    sqlite3_stmt *st;
-    int rc = store_stmt(s, SLOT_DUE, "SELECT min(next_at), count(*) FROM pages"
-                                     " WHERE (state = 'queued' OR recheck = 1) AND " XML_GATE, &st);
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, sql, &st);
     if (rc)
         return rc;
-    sqlite3_bind_int(st, 3, s->xml_first);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *any = sqlite3_column_int(st, 1) > 0;
+    int step = sqlite3_step(st);
+    *found = step == SQLITE_ROW;
+    if (*found)
         *when = sqlite3_column_double(st, 0);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? STORE_OK : store_fail(s, STORE_ESQL);
+    else if (step != SQLITE_DONE)
+        rc = store_fail(s, STORE_ESQL);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Earliest due job, by indexed lookups only: sitemaps and feeds first;
+ * while one is queued or in flight, rechecks (and, feed first, pages) wait,
+ * as store_frontier_take's gate says. */
+int store_frontier_next_due(struct store *s, double *when, int *any)
+{
+    double t[3] = {0, 0, 0};
+    int f[3] = {0, 0, 0}, inflight = 0;
+    int rc = first_due(s, "SELECT next_at FROM pages WHERE state = 'queued' AND kind > 0"
+                          " ORDER BY next_at LIMIT 1", &t[0], &f[0]);
+    double dummy;
+    if (!rc)
+        rc = first_due(s, "SELECT 0 FROM pages WHERE state = 'inflight' AND kind > 0 LIMIT 1",
+                       &dummy, &inflight);
+    int xml_pending = f[0] || inflight;
+    if (!rc && !(s->xml_first && xml_pending))
+        rc = first_due(s, "SELECT next_at FROM pages WHERE state = 'queued' AND kind = 0"
+                          " ORDER BY next_at LIMIT 1", &t[1], &f[1]);
+    if (!rc && !xml_pending)
+        rc = first_due(s, "SELECT next_at FROM pages WHERE recheck = 1"
+                          " ORDER BY next_at LIMIT 1", &t[2], &f[2]);
+    if (rc)
+        return rc;
+    *any = 0;
+    for (int i = 0; i < 3; i++)
+        if (f[i] && (!*any || t[i] < *when)) {
+            *when = t[i];
+            *any = 1;
+        }
+    return STORE_OK;
 }
 
 int store_frontier_requeue(struct store *s)
