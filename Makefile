@@ -29,6 +29,7 @@ DEB_PKGS  := build-essential pkg-config libcurl4-openssl-dev libxml2-dev libsqli
              libgraphviz-dev graphviz libinih-dev libcmocka-dev python3 sqlite3 ca-certificates \
              cppcheck
 TEST_PKGS := chromium
+BENCH_PKGS := nginx wget2 wget httrack
 
 .PHONY: all deps demo test check check-san unit e2e hdr-check lint san clean install bench bench-map bench-query \
         bench-crawl bench-parse docs-map
@@ -131,6 +132,7 @@ $(BUILD)/bench/parse-bench: bench/parse-bench.c $(BUILD)/libblogmap.a
 # Benchmarks: each runs its peer in the same run and prints the ratio.
 bench: bench-map bench-query bench-crawl bench-parse
 bench-crawl: $(BUILD)/blogmap
+	@./tools/deps.sh $(BENCH_PKGS)
 	./bench/crawl-bench.sh 5000 $(BUILD)/blogmap; s=$$?; ./bench/rss-bench.sh 20000 $(BUILD)/blogmap && exit $$s
 bench-parse: $(BUILD)/blogmap $(BUILD)/bench/parse-bench
 	./bench/parse-bench.sh 5000 $(BUILD)/bench/parse-bench
