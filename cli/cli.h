@@ -48,6 +48,10 @@ int output_run(int format, FILE *out, output_producer produce, void *arg);
 /* "error: ..." on stderr, git's manner. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* S as a whole number in [LO, HI] for option OPT, in *OUT; prints the
+ * error and returns -1 when it is not one. */
+int cli_count_arg(const char *s, const char *opt, long lo, long hi, long *out);
+
 /* Open a database read-only for a query command; prints the error. */
 struct store *cli_open_db(const char *path);
 

@@ -65,19 +65,6 @@ struct links_cli {
     size_t top;
 };
 
-static int count_arg(const char *s, const char *opt, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi) {
-        cli_error("invalid value '%s' for %s (%ld to %ld)", s, opt, lo, hi);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 /* Apply option C; -1 on a usage error (reported). */
 static int links_option(struct links_cli *lc, int c, const char *arg)
 {
@@ -99,7 +86,7 @@ static int links_option(struct links_cli *lc, int c, const char *arg)
             cli_error("unknown format '%s' (table, tsv, csv or json)", arg);
         return lc->format < 0 ? -1 : 0;
     case 'N':
-        if (count_arg(arg, "--top", 1, 100000000, &v))
+        if (cli_count_arg(arg, "--top", 1, 100000000, &v))
             return -1;
         lc->top = (size_t)v;
         return 0;

@@ -70,19 +70,6 @@ static int valid_date(const char *s)
            m <= 12 && d >= 1 && d <= 31 && isdigit((unsigned char)s[0]);
 }
 
-static int count_arg(const char *s, const char *opt, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi) {
-        cli_error("invalid value '%s' for %s (%ld to %ld)", s, opt, lo, hi);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 static int map_option(struct map_cli *mc, int c, const char *arg)
 {
     long v;
@@ -108,17 +95,17 @@ static int map_option(struct map_cli *mc, int c, const char *arg)
         *(c == 'S' ? &mc->f.since : &mc->f.until) = arg;
         return 0;
     case 'N':
-        if (count_arg(arg, "--top", 1, 1000000, &v))
+        if (cli_count_arg(arg, "--top", 1, 1000000, &v))
             return -1;
         mc->f.top = (size_t)v;
         return 0;
     case 'D':
-        if (count_arg(arg, "--depth", 1, 10, &v))
+        if (cli_count_arg(arg, "--depth", 1, 10, &v))
             return -1;
         mc->f.depth = (int)v;
         return 0;
     case 'C':
-        if (count_arg(arg, "--cpu-limit", 1, 86400, &v))
+        if (cli_count_arg(arg, "--cpu-limit", 1, 86400, &v))
             return -1;
         mc->cpu = (int)v;
         return 0;

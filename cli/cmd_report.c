@@ -39,13 +39,9 @@ struct report_cli {
 
 static int count_arg(const char *s, const char *opt, size_t *out)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < 1 || v > REPORT_COUNT_MAX) {
-        cli_error("invalid value '%s' for %s (1 to %d)", s, opt, REPORT_COUNT_MAX);
+    long v;
+    if (cli_count_arg(s, opt, 1, REPORT_COUNT_MAX, &v))
         return -1;
-    }
     *out = (size_t)v;
     return 0;
 }

@@ -37,13 +37,9 @@ static int search_cli_format(const char *arg, int *format)
 
 static int search_cli_count(const char *arg, const char *opt, size_t *out)
 {
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(arg, &end, 10);
-    if (errno || end == arg || *end || v < 1 || v > SEARCH_CLI_COUNT_MAX) {
-        cli_error("%s takes a number from 1 to %d, not '%s'", opt, SEARCH_CLI_COUNT_MAX, arg);
+    long v;
+    if (cli_count_arg(arg, opt, 1, SEARCH_CLI_COUNT_MAX, &v))
         return EXIT_USAGE;
-    }
     *out = (size_t)v;
     return 0;
 }

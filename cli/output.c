@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -217,6 +218,19 @@ int output_query(struct store *s, enum query_name which, int format, FILE *out)
 {
     struct query_arg q = {.s = s, .which = which};
     return output_run(format, out, produce_query, &q);
+}
+
+int cli_count_arg(const char *s, const char *opt, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) {
+        cli_error("invalid value '%s' for %s (%ld to %ld)", s, opt, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
 }
 
 struct store *cli_open_db(const char *path)

@@ -14,6 +14,7 @@
  * become [ ]; when the body holds no match the title's (or the labels')
  * highlighted text stands in. */
 #include "blogmap/search.h"
+#include "blogmap/analyse.h"
 #include "searchInt.h"
 #include "storeInt.h"
 
@@ -214,21 +215,8 @@ int search_posts(struct store *s, const char *query, size_t limit, query_row_fn 
 
 int search_post_id(struct store *s, const char *url, long *id)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT p.id FROM pages u JOIN pages p ON p.id = u.final_id"
-                              " WHERE u.url = ?1 AND " SEARCH_IS_POST("p"), &st);
-    if (rc)
-        return rc;
-    sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
-        *id = (long)sqlite3_column_int64(st, 0);
-    else if (step == SQLITE_DONE)
-        snprintf(s->err, sizeof(s->err), "'%s' is not a crawled post", url);
-    rc = step == SQLITE_ROW ? STORE_OK : step == SQLITE_DONE ? SEARCH_ENOTFOUND
-                                                              : store_fail(s, STORE_ESQL);
-    sqlite3_finalize(st);
-    return rc;
+    int rc = analyse_post_id(s, url, id);      /* one place resolves a URL to a post */
+    return rc == ANALYSE_ENOTFOUND ? SEARCH_ENOTFOUND : rc;
 }
 
 int search_suggest(struct store *s, const struct topics *t, const struct search_draft *d,

@@ -591,11 +591,13 @@ int store_frontier_take(struct store *s, double now, int max, struct store_job *
     return STORE_OK;
 }
 
-/* The first next_at of SQL's rows (? 1: the kind bound), if any. */
-static int first_due(struct store *s, const char *sql, double *when, int *found)
+/* The first next_at of SQL's rows, if any; the statement is cached in
+ * SLOT, since this runs on every turn of the crawl loop. */
+static int first_due(struct store *s, enum store_slot slot, const char *sql, double *when,
+                     int *found)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, sql, &st);
+    int rc = store_stmt(s, slot, sql, &st);
     if (rc)
         return rc;
     int step = sqlite3_step(st);
@@ -604,7 +606,7 @@ static int first_due(struct store *s, const char *sql, double *when, int *found)
         *when = sqlite3_column_double(st, 0);
     else if (step != SQLITE_DONE)
         rc = store_fail(s, STORE_ESQL);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
@@ -615,19 +617,21 @@ int store_frontier_next_due(struct store *s, double *when, int *any)
 {
     double t[3] = {0, 0, 0};
     int f[3] = {0, 0, 0}, inflight = 0;
-    int rc = first_due(s, "SELECT next_at FROM pages WHERE state = 'queued' AND kind > 0"
-                          " ORDER BY next_at LIMIT 1", &t[0], &f[0]);
+    int rc = first_due(s, SLOT_DUE, "SELECT next_at FROM pages WHERE state = 'queued'"
+                       " AND kind > 0 ORDER BY next_at LIMIT 1", &t[0], &f[0]);
     double dummy;
     if (!rc)
-        rc = first_due(s, "SELECT 0 FROM pages WHERE state = 'inflight' AND kind > 0 LIMIT 1",
+        rc = first_due(s, SLOT_DUE_INFLIGHT,
+                       "SELECT 0 FROM pages WHERE state = 'inflight' AND kind > 0 LIMIT 1",
                        &dummy, &inflight);
     int xml_pending = f[0] || inflight;
     if (!rc && !(s->xml_first && xml_pending))
-        rc = first_due(s, "SELECT next_at FROM pages WHERE state = 'queued' AND kind = 0"
-                          " ORDER BY next_at LIMIT 1", &t[1], &f[1]);
+        rc = first_due(s, SLOT_DUE_PAGE,
+                       "SELECT next_at FROM pages WHERE state = 'queued' AND kind = 0"
+                       " ORDER BY next_at LIMIT 1", &t[1], &f[1]);
     if (!rc && !xml_pending)
-        rc = first_due(s, "SELECT next_at FROM pages WHERE recheck = 1"
-                          " ORDER BY next_at LIMIT 1", &t[2], &f[2]);
+        rc = first_due(s, SLOT_DUE_RECHECK, "SELECT next_at FROM pages WHERE recheck = 1"
+                       " ORDER BY next_at LIMIT 1", &t[2], &f[2]);
     if (rc)
         return rc;
     *any = 0;
