@@ -14,7 +14,9 @@
  *   extract  extract_page() (include/blogmap/extract.h) on the same bytes,
  *            as the crawler calls it: the page's URL (BASE_URL + its path,
  *            directories as "/"), content type "text/html; charset=utf-8",
- *            default options; then extract_page_free().
+ *            options as the crawler passes them (a url memo, urlcache.h,
+ *            made empty at the start of each run, as a crawl starts with
+ *            an empty one); then extract_page_free().
  * extract includes the parse, so extract/bare time is the whole cost of
  * blogmap's reading per unit of parsing; its inverse is the throughput ratio
  * the issue's target (>= 0.7) is about.
@@ -29,7 +31,9 @@
  *
  * This file uses libxml2 directly, which only crawler/extract.c may do in the
  * product: the bare loop is the yardstick, not product code. */
+#include "blogmap/crawl.h"
 #include "blogmap/extract.h"
+#include "blogmap/urlcache.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
@@ -180,10 +184,13 @@ static size_t run_bare(const struct corpus *c)
 static void run_extract(const struct corpus *c, struct found *f)
 {
     struct found got = {0};
+    struct extract_opts eo = {.urls = urlcache_new(CRAWL_URLCACHE_ENTRIES)};
+    if (!eo.urls)
+        abort();
     for (size_t i = 0; i < c->n; i++) {
         const struct page *pg = &c->pages[i];
         struct extract_page *p = NULL;
-        if (extract_page(pg->html, pg->len, pg->url, PAGE_CONTENT_TYPE, NULL, &p) != EXTRACT_OK) {
+        if (extract_page(pg->html, pg->len, pg->url, PAGE_CONTENT_TYPE, &eo, &p) != EXTRACT_OK) {
             got.failed++;
             continue;
         }
@@ -192,6 +199,7 @@ static void run_extract(const struct corpus *c, struct found *f)
         got.posts += p->content_blocks == 1;
         extract_page_free(p);
     }
+    urlcache_free(eo.urls);
     *f = got;
 }
 

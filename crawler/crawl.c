@@ -8,13 +8,16 @@
  * may carry the posts whole. The loop takes due URLs from the store's frontier, keeps at most
  * --concurrency requests in flight and starts them at least the effective
  * delay apart (the larger of --delay and Crawl-delay, capped at 300 s), and
- * hands each finished fetch to crawl_handle(). The results of one poll are
- * written in one transaction, so a kill loses at most that batch, which the
- * next run fetches again (its rows are still "inflight" and go back to the
+ * hands each finished fetch to crawl_handle(). What the loop does within a
+ * quarter of a second, up to 32 fetches (CRAWL_BATCH_*), is written in one
+ * transaction,
+ * committed at once when nothing is in flight, so a kill loses at most that
+ * batch, which the next run fetches again (its rows are still "inflight" and go back to the
  * queue). When the frontier is empty, redirects and canonicals are resolved
  * and the edge table rebuilt. */
 #include "crawlInt.h"
 #include "blogmap/url.h"
+#include "blogmap/urlcache.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,22 +180,31 @@ static int slot_of(struct crawler *c, long tag)
     return (tag >= 0 && tag < c->n_slots && c->inflight[tag].url) ? (int)tag : -1;
 }
 
+/* Open the batch's transaction unless one is open. */
+static int begin_batch(struct crawler *c)
+{
+    if (c->in_txn || c->failed)
+        return c->failed;
+    int rc = store_begin(c->store);
+    if (rc) {
+        c->failed = rc;
+        snprintf(c->err, sizeof(c->err), "%s", store_errmsg(c->store));
+        return rc;
+    }
+    c->in_txn = 1;
+    c->batch_started = crawl_now();
+    c->batch_pages = 0;
+    return STORE_OK;
+}
+
 static void on_done(const struct fetch_result *r, void *ctx)
 {
     struct crawler *c = ctx;
     int slot = slot_of(c, r->tag);
-    if (slot < 0 || c->failed)
+    if (slot < 0 || c->failed || begin_batch(c))
         return;
-    if (!c->in_txn) {
-        int rc = store_begin(c->store);
-        if (rc) {
-            c->failed = rc;
-            snprintf(c->err, sizeof(c->err), "%s", store_errmsg(c->store));
-            return;
-        }
-        c->in_txn = 1;
-    }
     crawl_handle(c, &c->inflight[slot], r);
+    c->batch_pages++;
     store_job_release(&c->inflight[slot]);
 }
 
@@ -212,7 +224,9 @@ static int start_due(struct crawler *c, double now)
            c->budget_used + fetch_pending(c->fetcher) < budget) {
         struct store_job job = {0};
         int n = 0, slot = free_slot(c);
-        int rc = store_frontier_take(c->store, now, 1, &job, &n);
+        int rc = begin_batch(c);
+        if (!rc)
+            rc = store_frontier_take(c->store, now, 1, &job, &n);
         if (rc)
             return rc;
         if (n == 0 || slot < 0) {
@@ -234,9 +248,14 @@ static int start_due(struct crawler *c, double now)
     return CRAWL_OK;
 }
 
-static int end_batch(struct crawler *c)
+/* Commit the batch when it is CRAWL_BATCH_SECONDS old or holds
+ * CRAWL_BATCH_PAGES fetches, or now with FORCE. */
+static int end_batch(struct crawler *c, int force)
 {
     if (!c->in_txn)
+        return STORE_OK;
+    if (!force && !c->failed && c->batch_pages < CRAWL_BATCH_PAGES &&
+        crawl_now() - c->batch_started < CRAWL_BATCH_SECONDS)
         return STORE_OK;
     c->in_txn = 0;
     if (c->failed) {
@@ -294,6 +313,8 @@ static int run_loop(struct crawler *c)
         if (finished)
             break;
         if (fetch_pending(c->fetcher) == 0) {
+            if ((rc = end_batch(c, 1)))
+                break;
             sleep_seconds(wait / 1000.0);
             continue;
         }
@@ -301,11 +322,11 @@ static int run_loop(struct crawler *c)
         int poll_ms = until_next > 0 && until_next < 0.1 ? (int)(until_next * 1000) + 1 : 100;
         if (fetch_poll(c->fetcher, poll_ms, on_done, c) < 0)
             rc = CRAWL_EFETCH;
-        if (end_batch(c) || rc)
+        if (end_batch(c, 0) || rc)
             break;
         report(c, &last_report, 0);
     }
-    end_batch(c);
+    end_batch(c, 1);
     report(c, &last_report, 1);
     if (c->failed)
         return CRAWL_ESTORE;
@@ -357,8 +378,10 @@ static int load_feed_full(struct crawler *c)
 int crawl_run(struct store *s, const struct crawl_opts *o, struct crawl_progress *summary,
               char **errmsg)
 {
-    struct crawler c = {.store = s, .opts = o};
+    struct crawler c = {.store = s, .opts = o, .urls = urlcache_new(CRAWL_URLCACHE_ENTRIES)};
     char *start = NULL;
+    if (!c.urls)
+        abort();
     int rc = setup(&c, o, &start);
     if (!rc)
         rc = load_robots(&c);
@@ -387,6 +410,8 @@ int crawl_run(struct store *s, const struct crawl_opts *o, struct crawl_progress
     fetch_free(c.fetcher);
     robots_free(c.robots);
     crawl_free_patterns(&c);
+    crawl_known_free(&c.known);
+    urlcache_free(c.urls);
     free(c.origin);
     free(c.authority);
     free(start);

@@ -16,6 +16,26 @@
 #define CRAWL_MAX_HOPS 5            /* redirects (and canonicals) per chain */
 #define CRAWL_RETRY_AFTER_CAP 3600.0
 
+/* A link the crawl has met (crawl_known.c). */
+struct crawl_known_entry {
+    char *url;          /* the normalised URL as found; NULL: empty slot */
+    char *scoped;       /* crawl_scope() of it, NULL when off-site */
+    int internal;
+    long id;            /* its page id once queued; -1: never queued (robots,
+                         * trap); 0: not yet known */
+};
+
+struct crawl_known {
+    struct crawl_known_entry *slots;
+    size_t n_slots, n;
+};
+
+/* Up to this many pages handled within this many seconds share one
+ * transaction: a kill loses at most that much work, which the resumed crawl
+ * fetches again. */
+#define CRAWL_BATCH_SECONDS 0.25
+#define CRAWL_BATCH_PAGES 32
+
 struct crawler {
     struct store *store;
     const struct crawl_opts *opts;
@@ -30,6 +50,8 @@ struct crawler {
     double delay;                   /* effective: max(--delay, Crawl-delay) */
     double next_start;              /* no request may start before this */
     int in_txn;
+    double batch_started;           /* when the open transaction began */
+    int batch_pages;                /* fetches handled in it */
     int failed;                     /* a store error stops the crawl */
     char err[512];
     struct crawl_progress prog;
@@ -40,6 +62,8 @@ struct crawler {
     int feed_full;                  /* auto: a feed carried whole posts and was
                                      * read to its end, so it lists every post */
     long feed_bodies;               /* feed entries with a whole body, this run */
+    struct urlcache *urls;          /* memo for the links pages carry */
+    struct crawl_known known;       /* links already met this run */
 };
 
 #define CRAWL_FEED_FULL_KEY "feed_full_round"   /* meta: the round feed_full was set */
@@ -48,6 +72,13 @@ struct crawler {
  * alias, or the other scheme of it); returns a malloc'd URL and sets
  * *INTERNAL, or NULL with *INTERNAL = 0 for off-site URLs (not copied). */
 char *crawl_scope(const struct crawler *c, const char *url, int *internal);
+
+/* The entry for a normalised URL, made (its scope worked out) when new. */
+struct crawl_known_entry *crawl_known_get(struct crawler *c, const char *url);
+void crawl_known_free(struct crawl_known *k);
+
+/* crawl_scope() through the table of known links. */
+char *crawl_scope_known(struct crawler *c, const char *url, int *internal);
 
 /* Queue URL (already in scope) unless robots.txt forbids it or it is a trap. */
 int crawl_enqueue(struct crawler *c, const char *url, int kind, int depth, int hops);

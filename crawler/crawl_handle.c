@@ -149,15 +149,28 @@ static int redundant_feed(const char *url)
 
 void crawl_discover(struct crawler *c, const char *url, int kind, int depth, long from_page)
 {
-    int internal;
     if (redundant_feed(url))
         return;
-    char *u = crawl_scope(c, url, &internal);
-    if (u)
-        crawl_failed(c, crawl_enqueue(c, u, kind, depth, 0));
-    if (u && from_page > 0 && !c->failed)
-        crawl_failed(c, store_add_nav(c->store, from_page, u));
-    free(u);
+    struct crawl_known_entry *e = crawl_known_get(c, url);
+    if (!e->scoped)
+        return;     /* off-site */
+    if (kind == STORE_PAGE && e->id != 0) {
+        /* met before: queued already (a queued URL stays queued), or refused */
+        if (e->id > 0 && from_page > 0)
+            crawl_failed(c, store_add_nav_id(c->store, from_page, e->id));
+        return;
+    }
+    crawl_failed(c, crawl_enqueue(c, e->scoped, kind, depth, 0));
+    if (kind != STORE_PAGE || c->failed)
+        return;
+    long id = 0;
+    crawl_failed(c, store_page_id(c->store, e->scoped, &id));
+    if (id > 0 && from_page > 0)
+        crawl_failed(c, store_add_nav_id(c->store, from_page, id));
+    if (id > 0)
+        e->id = id;
+    else if (depth <= (c->opts->max_depth > 0 ? c->opts->max_depth : 50))
+        e->id = -1;         /* robots.txt or a trap: the same answer next time */
 }
 
 static void finish(struct crawler *c, const struct store_job *j, const struct fetch_result *r,
@@ -283,7 +296,7 @@ void crawl_store_body_links(struct crawler *c, long id, const struct extract_pag
     for (size_t i = 0; i < p->n_body_links && !c->failed; i++) {
         const struct extract_link *l = &p->body_links[i];
         int internal;
-        char *u = crawl_scope(c, l->url, &internal);
+        char *u = crawl_scope_known(c, l->url, &internal);
         crawl_failed(c, store_add_link(c->store, id, u ? u : l->url,
                                        l->kind == EXTRACT_RELATED, internal, l->anchor,
                                        l->context));
@@ -296,7 +309,7 @@ void crawl_store_body_links(struct crawler *c, long id, const struct extract_pag
 static void handle_page(struct crawler *c, const struct store_job *j, const struct fetch_result *r)
 {
     struct extract_page *p = NULL;
-    struct extract_opts eo = {.content_xpath = c->opts->content_xpath};
+    struct extract_opts eo = {.content_xpath = c->opts->content_xpath, .urls = c->urls};
     int rc = extract_page(r->body, r->body_len, j->url, r->content_type, &eo, &p);
     if (rc != EXTRACT_OK) {
         finish(c, j, r, "done", extract_strerror(rc), NULL);

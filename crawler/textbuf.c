@@ -5,6 +5,7 @@
 #include "textbuf.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -38,29 +39,50 @@ static void put(struct textbuf *tb, const char *s, size_t n)
     tb->data[tb->len] = '\0';
 }
 
-void textbuf_add_collapsed(struct textbuf *tb, const char *s)
+void textbuf_add_collapsed_n(struct textbuf *tb, const char *s, size_t len)
 {
+    const char *end = s + len;
     if (!tb->max)
         tb->max = TEXTBUF_DEFAULT_MAX;
-    while (*s && tb->len < tb->max) {
-        if (isspace((unsigned char)*s) || ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0)) {
+    while (s < end && !tb->full) {
+        unsigned char c = (unsigned char)*s;
+        if (c == ' ' || (c >= '\t' && c <= '\r') ||
+            (c == 0xc2 && s + 1 < end && (unsigned char)s[1] == 0xa0)) {
             tb->space = 1;
-            s += isspace((unsigned char)*s) ? 1 : 2;
+            s += c == 0xc2 ? 2 : 1;
             continue;
+        }
+        /* a run of non-space bytes, cut at a UTF-8 boundary within the cap */
+        const char *run = s + 1;
+        while (run < end && (unsigned char)*run != ' ' && !((unsigned char)*run >= '\t' &&
+                                                           (unsigned char)*run <= '\r') &&
+               !((unsigned char)*run == 0xc2 && run + 1 < end && (unsigned char)run[1] == 0xa0))
+            run++;
+        size_t room = tb->max - tb->len - (tb->space && tb->len ? 1 : 0);
+        if (tb->len + (tb->space && tb->len ? 1 : 0) >= tb->max) {
+            tb->full = 1;
+            break;
+        }
+        size_t n = (size_t)(run - s);
+        if (n > room) {
+            n = room;
+            while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+                n--;        /* s[n] continues a character: stop before it */
+            tb->full = 1;
+            if (n == 0)
+                break;
         }
         if (tb->space && tb->len)
             put(tb, " ", 1);
         tb->space = 0;
-        size_t n = 1;
-        while (((unsigned char)s[n] & 0xc0) == 0x80)
-            n++;
-        if (tb->len + n > tb->max)
-            break;
         put(tb, s, n);
         s += n;
     }
-    if (tb->len >= tb->max)
-        return;
+}
+
+void textbuf_add_collapsed(struct textbuf *tb, const char *s)
+{
+    textbuf_add_collapsed_n(tb, s, strlen(s));
 }
 
 char *textbuf_take(struct textbuf *tb)
@@ -142,10 +164,41 @@ static int declares_other_charset(const char *html, size_t len, const char *ctyp
     return strncasecmp(cs, "utf-8", 5) != 0 && strncasecmp(cs, "utf8", 4) != 0;
 }
 
+/* 1 when S[0..len) is valid UTF-8 without NUL bytes: the parser can take
+ * it as it is. ASCII, most of a page, is checked eight bytes at a time. */
+static int clean_utf8(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        if (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            /* no high bit set and no zero byte among the eight */
+            if (!(w & 0x8080808080808080ULL) &&
+                !((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL)) {
+                p += 8;
+                continue;
+            }
+        }
+        if (*p == 0)
+            return 0;
+        size_t n = textbuf_utf8_len(p, (size_t)(end - p));
+        if (n == 0)
+            return 0;
+        p += n;
+    }
+    return 1;
+}
+
 const char *textbuf_prepare_html(const char *html, size_t len, const char *content_type,
                                  char **out, size_t *out_len)
 {
     int other = declares_other_charset(html, len, content_type);
+    if (!other && clean_utf8(html, len)) {
+        *out = NULL;
+        *out_len = len;
+        return "UTF-8";
+    }
     char *buf = malloc(len * 3 + 1);
     size_t o = 0;
     if (!buf)

@@ -10,6 +10,7 @@ struct textbuf {
     char *data;
     size_t len, cap, max;   /* max 0: TEXTBUF_DEFAULT_MAX */
     int space;              /* a space is owed before the next word */
+    int full;               /* the cap was reached: nothing more is added */
 };
 
 #define TEXTBUF_DEFAULT_MAX 4096
@@ -21,16 +22,21 @@ void textbuf_release(struct textbuf *tb);
  * is dropped at a UTF-8 character boundary. */
 void textbuf_add_collapsed(struct textbuf *tb, const char *s);
 
+/* The same for LEN bytes at S (no NUL needed); text added in pieces reads
+ * as if added at once. */
+void textbuf_add_collapsed_n(struct textbuf *tb, const char *s, size_t len);
+
 /* The text so far, trimmed, as a malloc'd string (never NULL); TB is reset. */
 char *textbuf_take(struct textbuf *tb);
 
 /* 1 when BYTES look binary: NULs or control bytes in much of the first 1 KiB. */
 int textbuf_looks_binary(const char *bytes, size_t len);
 
-/* Copy HTML for the parser: NUL bytes become spaces and, unless the page
+/* Ready HTML for the parser: NUL bytes become spaces and, unless the page
  * declares a charset other than UTF-8, invalid UTF-8 becomes U+FFFD. Stores
- * the copy (malloc'd) in *OUT and returns the encoding to tell libxml2
- * ("UTF-8") or NULL to let it detect. */
+ * a repaired copy (malloc'd) in *OUT, or NULL when HTML needs no repair and
+ * is to be parsed as it is; *OUT_LEN is the length to parse. Returns the
+ * encoding to tell libxml2 ("UTF-8") or NULL to let it detect. */
 const char *textbuf_prepare_html(const char *html, size_t len, const char *content_type,
                                  char **out, size_t *out_len);
 

@@ -893,6 +893,33 @@ int store_add_nav(struct store *s, long src_id, const char *url)
     return step_done(s, st);
 }
 
+int store_add_nav_id(struct store *s, long src_id, long dst_id)
+{
+    sqlite3_stmt *st;
+    int rc = store_stmt(s, SLOT_NAV_ID, "INSERT OR IGNORE INTO nav(src, dst) VALUES(?1, ?2)", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, src_id);
+    sqlite3_bind_int64(st, 2, dst_id);
+    return step_done(s, st);
+}
+
+int store_page_id(struct store *s, const char *url, long *id)
+{
+    sqlite3_stmt *st;
+    int rc = store_stmt(s, SLOT_PAGE_ID, "SELECT id FROM pages WHERE url = ?1", &st);
+    if (rc)
+        return rc;
+    bind_text(st, 1, url);
+    *id = 0;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = (long)sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : store_fail(s, STORE_ESQL);
+}
+
 int store_add_link(struct store *s, long src_id, const char *url, int related, int internal,
                    const char *anchor, const char *context)
 {

@@ -41,6 +41,10 @@ struct crawl_progress {
 
 typedef void (*crawl_progress_fn)(void *ctx, const struct crawl_progress *p);
 
+/* Entries of the crawl's url memo (urlcache.h): every link of a blog's
+ * sidebars and archives, many times over, in a few MiB. */
+#define CRAWL_URLCACHE_ENTRIES 16384
+
 struct crawl_opts {
     const char *start_url;
     const char *user_agent;         /* default "blogmap/VERSION (+...)" */

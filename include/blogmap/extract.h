@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+struct urlcache;
+
 enum extract_error {
     EXTRACT_OK = 0,
     EXTRACT_EPARSE = -1,    /* libxml2 could not build a tree */
@@ -36,7 +38,7 @@ struct extract_page {
     int partial;                    /* the parser gave up part-way (depth) */
     struct extract_link *body_links;
     size_t n_body_links;
-    char **links;                   /* every http(s) link, for discovery */
+    char **links;                   /* every distinct http(s) <a href>, for discovery */
     size_t n_links;
     char **feeds;                   /* <link rel=alternate> Atom/RSS feeds */
     size_t n_feeds;
@@ -46,6 +48,7 @@ struct extract_page {
 struct extract_opts {
     const char *content_xpath;      /* overrides the built-in body selectors */
     size_t max_links;               /* per page, default 6000 */
+    struct urlcache *urls;          /* memo for link resolution, or NULL (not owned) */
 };
 
 /* Parse HTML (LEN bytes, any encoding; NULs tolerated) fetched from URL (a

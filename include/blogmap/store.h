@@ -142,6 +142,12 @@ int store_add_link(struct store *s, long src_id, const char *url, int related, i
  * from the home page); nothing happens unless URL is a known page. */
 int store_add_nav(struct store *s, long src_id, const char *url);
 
+/* The same for a page whose id is known (store_page_id). */
+int store_add_nav_id(struct store *s, long src_id, long dst_id);
+
+/* The id of the page at URL in *ID, 0 when it is not a known page. */
+int store_page_id(struct store *s, const char *url, long *id);
+
 /* Follow redirects and canonicals to each URL's final page, then rebuild
  * the post-to-post edge table. */
 int store_resolve(struct store *s);
