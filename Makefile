@@ -13,8 +13,8 @@ CPPFLAGS  += -D_GNU_SOURCE -Iinclude
 CFLAGS    ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS    += $(PKG_LIBS) -lm
+ALL_CFLAGS = $(WARN) $(CFLAGS) -pthread $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS    += $(PKG_LIBS) -lm -pthread
 
 LIB_SRC   := $(sort $(wildcard crawler/*.c graph/*.c))
 CLI_SRC   := $(sort $(wildcard cli/*.c))

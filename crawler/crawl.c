@@ -203,9 +203,34 @@ static void on_done(const struct fetch_result *r, void *ctx)
     int slot = slot_of(c, r->tag);
     if (slot < 0 || c->failed || begin_batch(c))
         return;
-    crawl_handle(c, &c->inflight[slot], r);
-    c->batch_pages++;
-    store_job_release(&c->inflight[slot]);
+    if (!crawl_handle(c, &c->inflight[slot], r)) {
+        c->batch_pages++;
+        store_job_release(&c->inflight[slot]);
+    }
+}
+
+/* Finish the pages the parse worker has read, waiting up to WAIT_MS for the
+ * first. */
+static void drain_parsed(struct crawler *c, int wait_ms)
+{
+    struct crawl_parse_task *t;
+    while (c->parser && c->parsing > 0 && (t = crawl_parser_take(c->parser, wait_ms))) {
+        wait_ms = 0;
+        int slot = t->slot;
+        if (c->failed || begin_batch(c)) {
+            c->parsing--;
+            crawl_parse_task_free(t);
+            continue;
+        }
+        crawl_handle_parsed(c, &c->inflight[slot], t);
+        c->batch_pages++;
+        store_job_release(&c->inflight[slot]);
+    }
+}
+
+static void wake_fetcher(void *f)
+{
+    fetch_wakeup(f);
 }
 
 static int free_slot(const struct crawler *c)
@@ -220,20 +245,19 @@ static int free_slot(const struct crawler *c)
 static int start_due(struct crawler *c, double now)
 {
     long budget = c->opts->max_pages > 0 ? c->opts->max_pages : CRAWL_DEFAULT_PAGES;
-    while (fetch_pending(c->fetcher) < c->n_slots && now >= c->next_start &&
-           c->budget_used + fetch_pending(c->fetcher) < budget) {
+    while (fetch_pending(c->fetcher) < c->n_fetch && now >= c->next_start &&
+           c->budget_used + fetch_pending(c->fetcher) + c->parsing < budget) {
         struct store_job job = {0};
         int n = 0, slot = free_slot(c);
+        if (slot < 0)
+            break;      /* every slot is fetching or waiting for the parser */
         int rc = begin_batch(c);
         if (!rc)
             rc = store_frontier_take(c->store, now, 1, &job, &n);
         if (rc)
             return rc;
-        if (n == 0 || slot < 0) {
-            if (n)
-                store_job_release(&job);
+        if (n == 0)
             break;
-        }
         c->inflight[slot] = job;
         /* Pages are asked conditionally; sitemaps and feeds always whole, since
          * their lastmod dates are what spares the posts a request. */
@@ -291,11 +315,12 @@ static int idle_wait_ms(struct crawler *c, double now, int *finished)
     if (store_frontier_next_due(c->store, &due, &any) != STORE_OK)
         return 100;
     long budget = c->opts->max_pages > 0 ? c->opts->max_pages : CRAWL_DEFAULT_PAGES;
-    if ((!any || c->budget_used >= budget) && fetch_pending(c->fetcher) == 0) {
+    if ((!any || c->budget_used >= budget) && fetch_pending(c->fetcher) == 0 &&
+        c->parsing == 0) {
         *finished = 1;
         return 0;
     }
-    if (fetch_pending(c->fetcher) > 0)
+    if (fetch_pending(c->fetcher) > 0 || c->parsing > 0)
         return 100;
     double wait = (due > c->next_start ? due : c->next_start) - now;
     return wait <= 0 ? 0 : (wait > 1 ? 1000 : (int)(wait * 1000) + 1);
@@ -312,16 +337,19 @@ static int run_loop(struct crawler *c)
         int wait = idle_wait_ms(c, now, &finished);
         if (finished)
             break;
-        if (fetch_pending(c->fetcher) == 0) {
+        double until_next = c->next_start - now;
+        int poll_ms = until_next > 0 && until_next < 0.1 ? (int)(until_next * 1000) + 1 : 100;
+        if (fetch_pending(c->fetcher) == 0 && c->parsing == 0) {
             if ((rc = end_batch(c, 1)))
                 break;
             sleep_seconds(wait / 1000.0);
             continue;
         }
-        double until_next = c->next_start - now;
-        int poll_ms = until_next > 0 && until_next < 0.1 ? (int)(until_next * 1000) + 1 : 100;
-        if (fetch_poll(c->fetcher, poll_ms, on_done, c) < 0)
+        if (fetch_pending(c->fetcher) == 0)
+            drain_parsed(c, poll_ms);   /* only the worker has work: wait for it */
+        else if (fetch_poll(c->fetcher, poll_ms, on_done, c) < 0)
             rc = CRAWL_EFETCH;
+        drain_parsed(c, 0);
         if (end_batch(c, 0) || rc)
             break;
         report(c, &last_report, 0);
@@ -349,15 +377,19 @@ static int setup(struct crawler *c, const struct crawl_opts *o, char **start)
     }
     if ((rc = crawl_compile_patterns(c)))
         return rc;
-    c->n_slots = o->concurrency > 0 ? o->concurrency : 1;
+    c->n_fetch = o->concurrency > 0 ? o->concurrency : 1;
+    c->n_slots = c->n_fetch + CRAWL_PARSE_BACKLOG;
     c->inflight = calloc((size_t)c->n_slots, sizeof(*c->inflight));
     if (!c->inflight)
         abort();
-    fo.max_connections = c->n_slots;
+    fo.max_connections = c->n_fetch;
     if (fetch_new(&fo, &c->fetcher) != FETCH_OK) {
         snprintf(c->err, sizeof(c->err), "cannot set up libcurl");
         return CRAWL_EFETCH;
     }
+    /* Without a thread, pages are read inline, as fast as one core allows. */
+    if (crawl_parser_start(o->content_xpath, wake_fetcher, c->fetcher, &c->parser) != 0)
+        c->parser = NULL;
     return CRAWL_OK;
 }
 
@@ -399,6 +431,8 @@ int crawl_run(struct store *s, const struct crawl_opts *o, struct crawl_progress
         snprintf(c.err, sizeof(c.err), "%s", store_errmsg(s));
         rc = CRAWL_ESTORE;
     }
+    crawl_parser_stop(c.parser);
+    c.parser = NULL;
     store_frontier_xml_first(s, 0);
     if (summary)
         *summary = c.prog;

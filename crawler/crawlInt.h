@@ -30,6 +30,38 @@ struct crawl_known {
     size_t n_slots, n;
 };
 
+/* A fetched page handed to the parse worker (crawl_parse.c), with what the
+ * loop needs to finish it when it comes back. All strings owned. */
+struct crawl_parse_task {
+    int slot;                       /* the job's slot, busy until it is back */
+    char *body;                     /* freed by the worker once read */
+    size_t body_len;
+    char *url, *content_type, *etag, *last_modified;
+    long status;
+    unsigned long long body_hash;
+    int rc;                         /* extract_page()'s answer */
+    struct extract_page *page;
+    struct crawl_parse_task *next;
+};
+
+struct crawl_parser;
+
+/* Start the worker; WAKE(WAKE_CTX) is called (from the worker) after each
+ * task. Returns 0, or -1 when a thread cannot be had. */
+int crawl_parser_start(const char *content_xpath, void (*wake)(void *), void *wake_ctx,
+                       struct crawl_parser **out);
+/* Hand task T over (owned by the parser until taken back). */
+void crawl_parser_submit(struct crawl_parser *p, struct crawl_parse_task *t);
+/* A finished task (owned by the caller again), waiting up to WAIT_MS for
+ * one; NULL when none. */
+struct crawl_parse_task *crawl_parser_take(struct crawl_parser *p, int wait_ms);
+void crawl_parse_task_free(struct crawl_parse_task *t);
+/* Stop and join the worker; tasks not taken back are freed. NULL is fine. */
+void crawl_parser_stop(struct crawl_parser *p);
+
+/* Pages waiting for the parse worker beyond the fetches in flight. */
+#define CRAWL_PARSE_BACKLOG 8
+
 /* Up to this many pages handled within this many seconds share one
  * transaction: a kill loses at most that much work, which the resumed crawl
  * fetches again. */
@@ -45,8 +77,11 @@ struct crawler {
     char *authority;                /* host[:port] of the start URL */
     regex_t *post_re;               /* compiled post patterns */
     size_t n_post_re;
-    struct store_job *inflight;     /* jobs being fetched, by slot */
+    struct store_job *inflight;     /* jobs being fetched or parsed, by slot */
     int n_slots;
+    int n_fetch;                    /* fetches at once (--concurrency) */
+    struct crawl_parser *parser;    /* the parse worker, or NULL: parse inline */
+    int parsing;                    /* tasks with the worker */
     double delay;                   /* effective: max(--delay, Crawl-delay) */
     double next_start;              /* no request may start before this */
     int in_txn;
@@ -119,8 +154,14 @@ void crawl_feed_entries(struct crawler *c, const struct store_job *job,
                         const struct sitemap_list *l);
 
 /* Handle one finished fetch of JOB. */
-void crawl_handle(struct crawler *c, const struct store_job *job,
+/* Returns 1 when the page went to the parse worker: its slot stays busy
+ * until crawl_handle_parsed() has its result. */
+int crawl_handle(struct crawler *c, const struct store_job *job,
                   const struct fetch_result *r);
+
+/* Finish the page of task T (back from the worker) for JOB. */
+void crawl_handle_parsed(struct crawler *c, const struct store_job *job,
+                         struct crawl_parse_task *t);
 
 /* Whether PATH names a post by the configured or built-in URL patterns. */
 int crawl_is_post_path(const struct crawler *c, const char *url);

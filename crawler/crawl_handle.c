@@ -306,11 +306,10 @@ void crawl_store_body_links(struct crawler *c, long id, const struct extract_pag
         crawl_discover(c, p->body_links[i].url, STORE_PAGE, depth, id);
 }
 
-static void handle_page(struct crawler *c, const struct store_job *j, const struct fetch_result *r)
+/* What page P (extract_page()'s answer RC) means for the crawl; P is freed. */
+static void handle_extracted(struct crawler *c, const struct store_job *j,
+                             const struct fetch_result *r, int rc, struct extract_page *p)
 {
-    struct extract_page *p = NULL;
-    struct extract_opts eo = {.content_xpath = c->opts->content_xpath, .urls = c->urls};
-    int rc = extract_page(r->body, r->body_len, j->url, r->content_type, &eo, &p);
     if (rc != EXTRACT_OK) {
         finish(c, j, r, "done", extract_strerror(rc), NULL);
         return;
@@ -338,6 +337,57 @@ static void handle_page(struct crawler *c, const struct store_job *j, const stru
     extract_page_free(p);
 }
 
+static char *dup_or_null(const char *s)
+{
+    char *d = s ? strdup(s) : NULL;
+    if (s && !d)
+        abort();
+    return d;
+}
+
+/* Read the page here, or hand it to the parse worker (returns 1). */
+static int handle_page(struct crawler *c, const struct store_job *j, const struct fetch_result *r,
+                       int slot)
+{
+    if (c->parser) {
+        struct crawl_parse_task *t = calloc(1, sizeof(*t));
+        if (!t || !(t->body = malloc(r->body_len + 1)))
+            abort();
+        memcpy(t->body, r->body, r->body_len);
+        t->body[r->body_len] = '\0';
+        t->body_len = r->body_len;
+        t->slot = slot;
+        t->url = dup_or_null(j->url);
+        t->content_type = dup_or_null(r->content_type);
+        t->etag = dup_or_null(r->etag);
+        t->last_modified = dup_or_null(r->last_modified);
+        t->status = r->status;
+        t->body_hash = c->body_hash;
+        crawl_parser_submit(c->parser, t);
+        c->parsing++;
+        return 1;
+    }
+    struct extract_page *p = NULL;
+    struct extract_opts eo = {.content_xpath = c->opts->content_xpath, .urls = c->urls};
+    int rc = extract_page(r->body, r->body_len, j->url, r->content_type, &eo, &p);
+    handle_extracted(c, j, r, rc, p);
+    return 0;
+}
+
+void crawl_handle_parsed(struct crawler *c, const struct store_job *j, struct crawl_parse_task *t)
+{
+    struct fetch_result r = {.tag = t->slot, .url = j->url, .status = t->status,
+                             .content_type = t->content_type, .etag = t->etag,
+                             .last_modified = t->last_modified, .body_len = t->body_len,
+                             .retry_after = -1};
+    c->parsing--;
+    c->body_hash = t->body_hash;
+    snprintf(c->last_url, sizeof(c->last_url), "%s", j->url);
+    handle_extracted(c, j, &r, t->rc, t->page);
+    t->page = NULL;
+    crawl_parse_task_free(t);
+}
+
 /* FNV-1a of a body: tells an unchanged page without parsing it. */
 unsigned long long crawl_body_hash(const char *p, size_t n)
 {
@@ -355,7 +405,7 @@ static void unchanged(struct crawler *c, const struct store_job *j)
     c->prog.unchanged++;
 }
 
-void crawl_handle(struct crawler *c, const struct store_job *j, const struct fetch_result *r)
+int crawl_handle(struct crawler *c, const struct store_job *j, const struct fetch_result *r)
 {
     char err[256];
     c->prog.fetched++;
@@ -382,7 +432,8 @@ void crawl_handle(struct crawler *c, const struct store_job *j, const struct fet
     else if (j->kind != STORE_PAGE || is_xml(r->content_type))
         handle_xml(c, j, r);
     else if (is_html(r->content_type))
-        handle_page(c, j, r);
+        return handle_page(c, j, r, (int)r->tag);
     else
         finish(c, j, r, "done", "not HTML", NULL);
+    return 0;
 }

@@ -492,6 +492,12 @@ int fetch_poll(struct fetcher *f, int timeout_ms, fetch_done_fn done, void *ctx)
     return count;
 }
 
+void fetch_wakeup(struct fetcher *f)
+{
+    if (f && f->multi)
+        curl_multi_wakeup(f->multi);
+}
+
 const char *fetch_strerror(int code)
 {
     switch (code) {

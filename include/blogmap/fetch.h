@@ -68,6 +68,10 @@ int fetch_pending(const struct fetcher *f);
  * Returns the number completed (>= 0) or a negative enum fetch_error. */
 int fetch_poll(struct fetcher *f, int timeout_ms, fetch_done_fn done, void *ctx);
 
+/* Make a fetch_poll() that is waiting, or the next one, return at once.
+ * The one call that is safe from another thread. */
+void fetch_wakeup(struct fetcher *f);
+
 const char *fetch_strerror(int code);
 
 /* Process-wide libcurl set-up and tear-down; call once from main(). */
