@@ -59,8 +59,10 @@ void crawl_parse_task_free(struct crawl_parse_task *t);
 /* Stop and join the worker; tasks not taken back are freed. NULL is fine. */
 void crawl_parser_stop(struct crawl_parser *p);
 
-/* Pages waiting for the parse worker beyond the fetches in flight. */
-#define CRAWL_PARSE_BACKLOG 8
+/* Slots for pages waiting for the parse worker beyond the fetches in
+ * flight (reading pages on this thread too was tried: two parsing threads
+ * cost more CPU than they saved on 2 cores). */
+#define CRAWL_PARSE_BACKLOG 64
 
 /* Up to this many pages handled within this many seconds share one
  * transaction: a kill loses at most that much work, which the resumed crawl
