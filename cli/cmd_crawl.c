@@ -81,8 +81,11 @@ static int parse_via(const char *s, int *out)
 static void progress(void *ctx, const struct crawl_progress *p)
 {
     (void)ctx;
-    fprintf(stderr, "\r\033[Kfetched %ld, posts %ld, errors %ld%s%.60s", p->fetched, p->posts,
-            p->errors, p->url ? "  " : "", p->url ? p->url : "");
+    char slow[48] = "";
+    if (p->slow_gap > 0)
+        snprintf(slow, sizeof(slow), ", slowed +%.1fs", p->slow_gap);
+    fprintf(stderr, "\r\033[Kfetched %ld, posts %ld, errors %ld%s%s%.60s", p->fetched, p->posts,
+            p->errors, slow, p->url ? "  " : "", p->url ? p->url : "");
     fflush(stderr);
 }
 
@@ -208,6 +211,9 @@ int cmd_crawl(int argc, char **argv)
     else if (!cc.quiet)
         fprintf(stderr, "crawled '%s' into '%s': %ld fetches, %ld posts read, %ld failed\n",
                 cc.o.start_url, cc.db, sum.fetched, sum.posts, sum.errors);
+    if (!rc && !cc.quiet && sum.slowdowns)
+        fprintf(stderr, "the host showed strain (429/503 answers or rising latency): the crawl "
+                "slowed down %ld time%s\n", sum.slowdowns, sum.slowdowns == 1 ? "" : "s");
     free(msg);
     store_close(s);
     topics_free(topics);

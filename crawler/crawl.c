@@ -245,7 +245,7 @@ static int free_slot(const struct crawler *c)
 static int start_due(struct crawler *c, double now)
 {
     long budget = c->opts->max_pages > 0 ? c->opts->max_pages : CRAWL_DEFAULT_PAGES;
-    while (fetch_pending(c->fetcher) < c->n_fetch && now >= c->next_start &&
+    while (fetch_pending(c->fetcher) < crawl_pace_cap(c) && now >= c->next_start &&
            c->budget_used + fetch_pending(c->fetcher) + c->parsing < budget) {
         struct store_job job = {0};
         int n = 0, slot = free_slot(c);
@@ -267,7 +267,7 @@ static int start_due(struct crawler *c, double now)
             store_job_release(&c->inflight[slot]);
             return CRAWL_EFETCH;
         }
-        c->next_start = now + c->delay;
+        c->next_start = now + c->delay + crawl_pace_gap(c);
     }
     return CRAWL_OK;
 }

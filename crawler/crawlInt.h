@@ -70,6 +70,16 @@ void crawl_parser_stop(struct crawl_parser *p);
 #define CRAWL_BATCH_SECONDS 0.25
 #define CRAWL_BATCH_PAGES 32
 
+/* The host's signs of strain (crawl_pace.c). Gaps are seconds added to the
+ * delay between request starts; 0 when calm. */
+struct crawl_pace {
+    double err_gap;     /* after 429/503 */
+    double raised_at;   /* when err_gap last rose */
+    double lat_gap;     /* while latency is up */
+    double mean, best;  /* response time: moving mean, best mean */
+    long n;             /* response times seen */
+};
+
 struct crawler {
     struct store *store;
     const struct crawl_opts *opts;
@@ -101,6 +111,7 @@ struct crawler {
     long feed_bodies;               /* feed entries with a whole body, this run */
     struct urlcache *urls;          /* memo for the links pages carry */
     struct crawl_known known;       /* links already met this run */
+    struct crawl_pace pace;
 };
 
 #define CRAWL_FEED_FULL_KEY "feed_full_round"   /* meta: the round feed_full was set */
@@ -116,6 +127,12 @@ void crawl_known_free(struct crawl_known *k);
 
 /* crawl_scope() through the table of known links. */
 char *crawl_scope_known(struct crawler *c, const char *url, int *internal);
+
+/* Note a finished fetch for the pace; the extra gap between request starts
+ * it asks for now; and how many requests may be in flight. */
+void crawl_pace_note(struct crawler *c, const struct fetch_result *r);
+double crawl_pace_gap(const struct crawler *c);
+int crawl_pace_cap(const struct crawler *c);
 
 /* Queue URL (already in scope) unless robots.txt forbids it or it is a trap. */
 int crawl_enqueue(struct crawler *c, const char *url, int kind, int depth, int hops);

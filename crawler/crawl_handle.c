@@ -409,6 +409,7 @@ int crawl_handle(struct crawler *c, const struct store_job *j, const struct fetc
 {
     char err[256];
     c->prog.fetched++;
+    crawl_pace_note(c, r);
     c->body_hash = r->body ? crawl_body_hash(r->body, r->body_len) : 0;
     snprintf(c->last_url, sizeof(c->last_url), "%s", j->url);
     c->prog.url = c->last_url;

@@ -1,6 +1,8 @@
 /* fetch: HTTP GETs over libcurl's multi interface, or reads from a mirror.
  *
- * One CURLM drives every transfer so connections are kept alive and reused.
+ * One CURLM drives every transfer so connections are kept alive and reused;
+ * a TLS server that offers HTTP/2 gets the transfers as streams of one
+ * connection (libcurl's ALPN and multiplexing, set explicitly here).
  * Redirects are never followed by libcurl (7.88 follows without limit by
  * default): a 3xx comes back with its absolute Location and the crawler
  * decides, hop by hop, whether it is in scope and allowed by robots.txt. The
@@ -193,7 +195,8 @@ int fetch_new(const struct fetch_opts *opts, struct fetcher **out)
         f->multi = curl_multi_init();
         if (!f->multi ||
             curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
-                              (long)f->opts.max_connections) != CURLM_OK) {
+                              (long)f->opts.max_connections) != CURLM_OK ||
+            curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX) != CURLM_OK) {
             fetch_free(f);
             return FETCH_EINIT;
         }
@@ -252,6 +255,10 @@ static int easy_setup(struct fetcher *f, struct xfer *x)
     bad |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "gzip, deflate") != CURLE_OK;
+    /* HTTP/2 where a TLS server offers it (ALPN), its streams sharing one
+     * connection; HTTP/1.1 with keep-alive otherwise */
+    bad |= curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->timeout_ms) != CURLE_OK;

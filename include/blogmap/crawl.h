@@ -36,6 +36,8 @@ struct crawl_progress {
     long posts;             /* posts stored this run */
     long from_feed;         /* of which taken from a feed, with no fetch */
     long unchanged;         /* pages found unchanged (304, same body) this run */
+    long slowdowns;         /* times the host's 429/503 or latency slowed the crawl */
+    double slow_gap;        /* seconds added between requests now (0: none) */
     const char *url;        /* last URL finished */
 };
 

@@ -28,6 +28,12 @@ Fault spec: "err500=0.05,r429=0.02,reset=0.01,slow=0.01,badutf8=0.01,huge=0"
 Each path gets at most one fault. /robots.txt and /__* are spared unless
 fault_paths (a regex searched in the path) says otherwise.
 
+Strain (a host under load, for the pacing tests), counted over requests
+other than /robots.txt, in arrival order:
+    strain=("latency", N, SECS)   from the Nth request on, every answer waits SECS
+    strain=("busy", N, K)         requests N .. N+K-1 get 503 with no Retry-After
+Connections are logged with their open and close times (connections()).
+
 Fixed hostile endpoints: /__loop/a <-> /__loop/b (302 loop), /__chain/N ->
 /__chain/N+1 forever, /__stall (no answer for up to 20 s), /__short
 (Content-Length 5000, 31 bytes sent, then close), /__gzip-bomb (256 MiB of
@@ -200,6 +206,28 @@ def start_gaps(reqs):
     return [b.start - a.start for a, b in zip(reqs, reqs[1:])]
 
 
+def in_flight_max(reqs):
+    """Most requests in flight at one moment (by the server's start/end times)."""
+    events = sorted([(r.start, 1) for r in reqs] + [(r.end, -1) for r in reqs],
+                    key=lambda e: (e[0], e[1]))
+    most = cur = 0
+    for _, step in events:
+        cur += step
+        most = max(most, cur)
+    return most
+
+
+def open_max(conns, until):
+    """Most connections open at one moment (a connection still open counts to UNTIL)."""
+    events = sorted([(o, 1) for _, o, _ in conns] + [(c if c else until, -1) for _, _, c in conns],
+                    key=lambda e: (e[0], e[1]))
+    most = cur = 0
+    for _, step in events:
+        cur += step
+        most = max(most, cur)
+    return most
+
+
 def overlapping(reqs, slack=0.005):
     """Pairs of requests where one began before the previous one ended."""
     reqs = sorted(reqs, key=lambda r: r.start)
@@ -263,6 +291,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if owner.robots_status is not None and owner.robots_status != 200:
                 return self._send(owner.robots_status, b"robots.txt unavailable\n", "text/plain")
             return self._send(200, owner.robots_text.encode("utf-8"), "text/plain")
+        strain = owner._strain(path)
+        if strain and strain[0] == "busy":
+            self._fault = "busy"
+            return self._send(503, b"<html><body><h1>503 Service Unavailable</h1></body></html>\n")
+        if strain and strain[0] == "latency":
+            owner._stopping.wait(strain[1])
         kind = owner._fault(path)
         if kind:
             self._fault = kind
@@ -431,7 +465,7 @@ class FixtureServer:
     """A fixture blog on 127.0.0.1; see the module docstring."""
 
     def __init__(self, fixture, rebase=None, faults="", fault_paths=None, robots_status=None,
-                 robots_text=None, log_file=None, port=0):
+                 robots_text=None, log_file=None, port=0, strain=None):
         site = os.path.join(fixture, "site")
         self.site = os.path.realpath(site if os.path.isdir(site) else fixture)
         if not os.path.isdir(self.site):
@@ -444,6 +478,9 @@ class FixtureServer:
         self.robots_text = robots_text
         self.log_file = log_file
         self.port = port
+        self.strain = strain
+        self._arrivals = 0
+        self._conn_log = {}
         self.pairs = []
         self._log = []
         self._lock = threading.Condition()
@@ -543,6 +580,7 @@ class FixtureServer:
         with self._lock:
             self._next_conn += 1
             self._connections[self._next_conn] = sock
+            self._conn_log[self._next_conn] = [time.monotonic(), None]
             return self._next_conn
 
     def _close_connection(self, sock):
@@ -550,6 +588,26 @@ class FixtureServer:
             for key, value in list(self._connections.items()):
                 if value is sock:
                     del self._connections[key]
+                    self._conn_log[key][1] = time.monotonic()
+
+    def connections(self):
+        """(id, opened, closed or None) of every connection, in opening order."""
+        with self._lock:
+            return [(k, v[0], v[1]) for k, v in sorted(self._conn_log.items())]
+
+    def _strain(self, path):
+        """What the strain setting asks of this request: ("latency", s), ("busy",) or None."""
+        if not self.strain or path == "/robots.txt":
+            return None
+        with self._lock:
+            n = self._arrivals
+            self._arrivals += 1
+        kind, start, value = self.strain
+        if kind == "latency" and n >= start:
+            return ("latency", value)
+        if kind == "busy" and start <= n < start + value:
+            return ("busy",)
+        return None
 
     def _fault(self, path):
         if not self.faults:

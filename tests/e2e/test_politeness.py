@@ -30,6 +30,9 @@ class PolitenessTest(E2ETestCase):
         self.assertEqual(log[0].target, "/robots.txt")
         self.assertGaps(log, 0.9)
         self.assertEqual(server.overlapping(log), [])
+        until = max(r.end for r in log) + 1
+        self.assertEqual(server.open_max(srv.connections(), until), 1,
+                         "more than one connection open to the host")
 
     def test_robots_crawl_delay(self):
         srv = self.serve(self.site(4, crawl_delay=2), rebase=gensite.BASE)

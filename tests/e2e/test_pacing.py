@@ -1,0 +1,83 @@
+"""Pacing under strain (issue 5): a host that slows down or answers 503
+makes the crawl slow down by itself, one request at a time, and the
+connection cap holds at every setting. Each test first shows that the crawl
+was running several requests at once before the strain, so the checks after
+it can fail."""
+import os
+import unittest
+
+import gensite
+import server
+from run import E2ETestCase
+
+
+class PacingTest(E2ETestCase):
+
+    def site(self, posts):
+        out = os.path.join(self.tmp, "site-%d" % posts)
+        gensite.generate(out, posts=posts, seed=4)
+        return out
+
+    def pages(self, srv):
+        return [r for r in srv.requests() if r.target != "/robots.txt"]
+
+    def test_rising_latency(self):
+        start, latency = 30, 0.3
+        srv = self.serve(self.site(40), rebase=gensite.BASE, strain=("latency", start, latency))
+        db = os.path.join(self.tmp, "lat.db")
+        r = self.bm.crawl(srv.url("/"), db, "--delay", "0", "--concurrency", "4", timeout=120)
+        self.assertExit(r, 0)
+        reqs = self.pages(srv)
+        self.assertGreater(len(reqs), start + 30, "too few requests to judge")
+        self.assertGreaterEqual(server.in_flight_max(reqs[:start]), 2,
+                                "the crawl never ran requests in parallel before the strain")
+        # a few answers raise the moving mean past the threshold; after that
+        # one request at a time, each start at least a response time apart
+        late = reqs[start + 16:]
+        self.assertEqual(server.overlapping(late), [], "parallel requests while the host was slow")
+        gaps = server.start_gaps(late)
+        self.assertGreaterEqual(min(gaps), latency * 0.9, "requests closer than the latency")
+        self.assertIn("slowed down", r.stderr)
+        self.assertEqual(len(self.bm.table("posts", db)), 40)
+
+    def test_busy_answers(self):
+        start, busy = 20, 3
+        srv = self.serve(self.site(40), rebase=gensite.BASE, strain=("busy", start, busy))
+        db = os.path.join(self.tmp, "busy.db")
+        r = self.bm.crawl(srv.url("/"), db, "--delay", "0", "--concurrency", "4", timeout=120)
+        self.assertExit(r, 0)
+        reqs = self.pages(srv)
+        self.assertGreaterEqual(server.in_flight_max(reqs[:start]), 2,
+                                "the crawl never ran requests in parallel before the strain")
+        refused = next(q for q in reqs if q.status == 503)
+        # requests in flight when the first 503 came back (or started in the
+        # instant before the crawler read it) go on; the next one starts a
+        # second later, and the ones after it go one at a time, the gap
+        # shrinking as the host answers again
+        burst_end = max(q.end for q in reqs if q.start <= refused.end + 0.05)
+        after = [q for q in reqs if q.start > max(burst_end, refused.end + 0.05)]
+        self.assertGreater(len(after), 5)
+        self.assertGreaterEqual(after[0].start - refused.end, 0.9,
+                                "the host was not given time after a 503")
+        self.assertEqual(server.overlapping(after[:5]), [], "parallel requests after a 503")
+        self.assertGreaterEqual(min(server.start_gaps(after[:4])), 0.3, "the slow-down ended at once")
+        self.assertGreater(server.in_flight_max(reqs[-10:]), 1, "the crawl never sped up again")
+        self.assertIn("slowed down", r.stderr)
+        self.assertEqual(len(self.bm.table("posts", db)), 40, "a post answered 503 was not retried")
+
+    def test_connection_cap(self):
+        srv = self.serve(self.site(30), rebase=gensite.BASE)
+        db = os.path.join(self.tmp, "cap.db")
+        r = self.bm.crawl(srv.url("/"), db, "--delay", "0", "--concurrency", "3", timeout=120)
+        self.assertExit(r, 0)
+        reqs = srv.requests()
+        until = max(q.end for q in reqs) + 1
+        most = server.in_flight_max(reqs)
+        self.assertLessEqual(most, 3, "more than 3 requests in flight")
+        self.assertGreaterEqual(most, 2, "requests never ran in parallel: the check proves nothing")
+        self.assertLessEqual(server.open_max(srv.connections(), until), 3, "more than 3 connections open")
+        self.assertNotIn("slowed down", r.stderr, "a calm host was treated as strained")
+
+
+if __name__ == "__main__":
+    unittest.main()
