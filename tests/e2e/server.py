@@ -206,26 +206,24 @@ def start_gaps(reqs):
     return [b.start - a.start for a, b in zip(reqs, reqs[1:])]
 
 
-def in_flight_max(reqs):
-    """Most requests in flight at one moment (by the server's start/end times)."""
-    events = sorted([(r.start, 1) for r in reqs] + [(r.end, -1) for r in reqs],
-                    key=lambda e: (e[0], e[1]))
+def most_at_once(intervals):
+    """Most (start, end) intervals open at one moment."""
+    events = sorted([(a, 1) for a, _ in intervals] + [(b, -1) for _, b in intervals])
     most = cur = 0
     for _, step in events:
         cur += step
         most = max(most, cur)
     return most
+
+
+def in_flight_max(reqs):
+    """Most requests in flight at one moment (by the server's start/end times)."""
+    return most_at_once([(r.start, r.end) for r in reqs])
 
 
 def open_max(conns, until):
     """Most connections open at one moment (a connection still open counts to UNTIL)."""
-    events = sorted([(o, 1) for _, o, _ in conns] + [(c if c else until, -1) for _, _, c in conns],
-                    key=lambda e: (e[0], e[1]))
-    most = cur = 0
-    for _, step in events:
-        cur += step
-        most = max(most, cur)
-    return most
+    return most_at_once([(o, c if c else until) for _, o, c in conns])
 
 
 def overlapping(reqs, slack=0.005):
