@@ -70,13 +70,16 @@ void crawl_parser_stop(struct crawl_parser *p);
 #define CRAWL_BATCH_SECONDS 0.25
 #define CRAWL_BATCH_PAGES 32
 
+#define CRAWL_PACE_WINDOW 8
+
 /* The host's signs of strain (crawl_pace.c). Gaps are seconds added to the
  * delay between request starts; 0 when calm. */
 struct crawl_pace {
     double err_gap;     /* after 429/503 */
     double raised_at;   /* when err_gap last rose */
     double lat_gap;     /* while latency is up */
-    double mean, best;  /* response time: moving mean, best mean */
+    double times[CRAWL_PACE_WINDOW];    /* the last response times, a ring */
+    double best;        /* best median of them seen */
     long n;             /* response times seen */
 };
 

@@ -369,7 +369,8 @@ static void finish_live(struct xfer *x, CURLcode rc,
     r.last_modified = x->last_modified;
     r.body = x->body.data ? x->body.data : "";
     r.body_len = x->body.len;
-    r.retry_after = retry < 0 ? -1 : (long)(retry > 86400 ? 86400 : retry);
+    /* libcurl says 0 when there is no Retry-After (and a "0" asks for nothing) */
+    r.retry_after = retry <= 0 ? -1 : (long)(retry > 86400 ? 86400 : retry);
     r.seconds = secs;
     done(&r, ctx);
 }

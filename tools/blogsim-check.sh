@@ -3,7 +3,7 @@
 # external blogsim ground truth, as issue 2's acceptance asks. Needs blogsim at
 # $BLOGSIM (default ../shared/blogsim). Prints score.py's figures for a clean
 # crawl, a crawl under faults, and a crawl killed six times then resumed.
-#   tools/blogsim-check.sh [POSTS] [SEED]
+#   [VIA=pages|feed] tools/blogsim-check.sh [POSTS] [SEED]
 set -eu
 posts=${1:-2000} seed=${2:-1}
 sim=${BLOGSIM:-$(cd "$(dirname "$0")/../.." && pwd)/shared/blogsim}
@@ -27,10 +27,10 @@ score() {  # name db
 }
 port=$((20000 + $$ % 20000))
 run clean $port ""
-s=$(date +%s.%N); "$bin" crawl "http://127.0.0.1:$port/" --db "$t/clean.db" --delay 0 -q
+s=$(date +%s.%N); "$bin" crawl "http://127.0.0.1:$port/" --db "$t/clean.db" --delay 0 -q ${VIA:+--via "$VIA"}
 echo "== clean ($posts posts): $(awk "BEGIN{print $(date +%s.%N) - $s}") s"; score clean "$t/clean.db"
 run faults $((port + 1)) "err500=0.05,r429=0.02,reset=0.01,slow=0.01,badutf8=0.01"
-s=$(date +%s.%N); "$bin" crawl "http://127.0.0.1:$((port + 1))/" --db "$t/faults.db" --delay 0 -q
+s=$(date +%s.%N); "$bin" crawl "http://127.0.0.1:$((port + 1))/" --db "$t/faults.db" --delay 0 -q ${VIA:+--via "$VIA"}
 echo "== faults: $(awk "BEGIN{print $(date +%s.%N) - $s}") s"; score faults "$t/faults.db"
 echo "   failed fetches recorded: $(sqlite3 "$t/faults.db" "select count(*) from fetches where status <> 200 and status not between 300 and 399 and status <> 404")"
 for i in 1 2 3 4 5 6; do

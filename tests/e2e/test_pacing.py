@@ -41,8 +41,8 @@ class PacingTest(E2ETestCase):
         self.assertEqual(len(self.bm.table("posts", db)), 40)
 
     def test_busy_answers(self):
-        start, busy = 20, 3
-        srv = self.serve(self.site(40), rebase=gensite.BASE, strain=("busy", start, busy))
+        start, busy = 30, 3
+        srv = self.serve(self.site(50), rebase=gensite.BASE, strain=("busy", start, busy))
         db = os.path.join(self.tmp, "busy.db")
         r = self.bm.crawl(srv.url("/"), db, "--delay", "0", "--concurrency", "4", timeout=120)
         self.assertExit(r, 0)
@@ -50,20 +50,20 @@ class PacingTest(E2ETestCase):
         self.assertGreaterEqual(server.in_flight_max(reqs[:start]), 2,
                                 "the crawl never ran requests in parallel before the strain")
         refused = next(q for q in reqs if q.status == 503)
-        # requests in flight when the first 503 came back (or started in the
-        # instant before the crawler read it) go on; the next one starts a
-        # second later, and the ones after it go one at a time, the gap
-        # shrinking as the host answers again
-        burst_end = max(q.end for q in reqs if q.start <= refused.end + 0.05)
-        after = [q for q in reqs if q.start > max(burst_end, refused.end + 0.05)]
+        # requests started in the instant before the crawler read the first
+        # 503 go on; then nothing for a while (a second, a quarter less for
+        # each good answer of a request still in flight), then one request
+        # at a time, the gap shrinking as the host answers again, until the
+        # crawl is back to full speed
+        seen = refused.end + 0.05
+        early = [q for q in reqs if seen < q.start < refused.end + 0.3]
+        self.assertEqual(early, [], "requests went on at once after a 503")
+        after = [q for q in reqs if q.start > seen]
         self.assertGreater(len(after), 5)
-        self.assertGreaterEqual(after[0].start - refused.end, 0.9,
-                                "the host was not given time after a 503")
-        self.assertEqual(server.overlapping(after[:5]), [], "parallel requests after a 503")
-        self.assertGreaterEqual(min(server.start_gaps(after[:4])), 0.3, "the slow-down ended at once")
-        self.assertGreater(server.in_flight_max(reqs[-10:]), 1, "the crawl never sped up again")
+        self.assertEqual(server.overlapping(after[:4]), [], "parallel requests after a 503")
+        self.assertLess(min(server.start_gaps(after)), 0.05, "the crawl never sped up again")
         self.assertIn("slowed down", r.stderr)
-        self.assertEqual(len(self.bm.table("posts", db)), 40, "a post answered 503 was not retried")
+        self.assertEqual(len(self.bm.table("posts", db)), 50, "a post answered 503 was not retried")
 
     def test_connection_cap(self):
         srv = self.serve(self.site(30), rebase=gensite.BASE)
