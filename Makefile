@@ -28,11 +28,11 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEB_PKGS  := build-essential pkg-config libcurl4-openssl-dev libxml2-dev libsqlite3-dev \
              libgraphviz-dev graphviz libinih-dev libcmocka-dev python3 sqlite3 ca-certificates \
              cppcheck
-TEST_PKGS := chromium
+TEST_PKGS := chromium clang libclang-rt-14-dev
 BENCH_PKGS := nginx wget2 wget httrack
 
 .PHONY: all deps demo test check check-san unit e2e hdr-check lint san clean install bench bench-map bench-query \
-        bench-crawl bench-parse docs-map
+        bench-crawl bench-parse docs-map fuzz fuzz-build fuzz-replay fuzz-merge
 all: $(BUILD)/blogmap
 
 $(BUILD)/blogmap: $(CLI_OBJ) $(BUILD)/libblogmap.a
@@ -91,7 +91,7 @@ e2e: $(BUILD)/blogmap
 test: deps
 	@./tools/deps.sh $(TEST_PKGS)
 	$(MAKE) unit e2e
-	$(MAKE) check-san hdr-check lint
+	$(MAKE) check-san fuzz-replay hdr-check lint
 
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 san:
@@ -106,6 +106,49 @@ check-san: san
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; \
 	for t in $(UNIT_SRC:tests/unit/%.c=build-san/tests/%); do echo "== $$t"; $$t; done; \
 	python3 tests/e2e/run.py --bin build-san/blogmap --sanitized
+
+# Fuzzing: libFuzzer targets (tests/fuzz/fuzz_*.c) built with clang, ASan and
+# UBSan in build-fuzz/. Seed corpora are in tests/fuzz/corpus/TARGET/ (committed);
+# what a run finds goes to build-fuzz/corpus/TARGET/ (fuzz-merge keeps the inputs
+# that add coverage), crashes to build-fuzz/crash-TARGET-*.
+#   make fuzz [FUZZ_SECONDS=600]   each target for FUZZ_SECONDS
+#   make fuzz-replay               every corpus input once (part of make test)
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS := $(FUZZ_SRC:tests/fuzz/%.c=%)
+FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-sanitize-recover=all
+FUZZ_SECONDS ?= 600
+FUZZ_ENV     := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+                LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+                UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+$(BUILD)/tests/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libblogmap.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	    $(BUILD)/libblogmap.a $(LDLIBS)
+
+fuzz-build:
+	@./tools/deps.sh clang libclang-rt-14-dev
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" $(FUZZ_TARGETS:%=build-fuzz/tests/%)
+
+fuzz-replay: fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do printf '== %s: %s inputs: ' $$t "$$(ls tests/fuzz/corpus/$$t | wc -l)"; \
+	    if ! $(FUZZ_ENV) build-fuzz/tests/$$t -runs=0 tests/fuzz/corpus/$$t > build-fuzz/replay-$$t.log 2>&1; \
+	    then echo FAILED; cat build-fuzz/replay-$$t.log; exit 1; fi; tail -1 build-fuzz/replay-$$t.log; done
+
+fuzz: fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do mkdir -p build-fuzz/corpus/$$t; \
+	    echo "== $$t for $(FUZZ_SECONDS) s (log: build-fuzz/fuzz-$$t.log)"; \
+	    if ! $(FUZZ_ENV) build-fuzz/tests/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	        -artifact_prefix=build-fuzz/crash-$$t- build-fuzz/corpus/$$t tests/fuzz/corpus/$$t \
+	        > build-fuzz/fuzz-$$t.log 2>&1; then tail -40 build-fuzz/fuzz-$$t.log; exit 1; fi; \
+	    grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' build-fuzz/fuzz-$$t.log; done
+
+fuzz-merge: fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do mkdir -p build-fuzz/corpus/$$t; \
+	    $(FUZZ_ENV) build-fuzz/tests/$$t -merge=1 tests/fuzz/corpus/$$t build-fuzz/corpus/$$t \
+	        2>&1 | tail -1; done
 
 hdr-check:
 	@set -e; for h in include/blogmap/*.h; do \

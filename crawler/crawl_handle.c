@@ -21,8 +21,8 @@ static const char *const default_post_patterns[] = {
     "^/[0-9]{4}/[0-9]{2}/[^/?]+\\.html?$",                      /* Blogger, Jekyll */
     "^/[0-9]{4}/[0-9]{2}/[0-9]{2}/[^/?]+(/|\\.html?)?$",       /* WordPress, Jekyll */
     "^/[0-9]{4}/[0-9]{2}/[^/?]*[^0-9/?][^/?]*/$",              /* WordPress month+slug */
-    "^/(post|posts|blog|article|articles|entry|entries|notes)/"
-    "([^/?]*[^0-9/?][^/?]*)/?$",                                /* Hugo, Ghost, Jekyll */
+    ("^/(post|posts|blog|article|articles|entry|entries|notes)/"
+     "([^/?]*[^0-9/?][^/?]*)/?$"),                              /* Hugo, Ghost, Jekyll */
 };
 
 void crawl_failed(struct crawler *c, int rc)

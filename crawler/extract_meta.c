@@ -230,7 +230,9 @@ void extract_meta_start(struct extract_scan *s, const char *name, const unsigned
         if (!strcmp(name, "base") && !m->base_href) {
             first_attr(&m->base_href, atts, "href", 4096);
             char *b = NULL;
-            if (*m->base_href && url_normalize(NULL, m->base_href, &b) == URL_OK) {
+            /* a <base> without href leaves the slot open for a later one */
+            if (m->base_href && *m->base_href &&
+                url_normalize(NULL, m->base_href, &b) == URL_OK) {
                 free(s->base);
                 s->base = b;
             }

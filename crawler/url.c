@@ -519,7 +519,7 @@ static int norm_query(const char *raw, char **out)
     return ret;
 }
 
-int url_normalize(const char *base, const char *href, char **out)
+static int normalize_once(const char *base, const char *href, char **out)
 {
     struct url_parts p = { NULL, NULL, NULL, NULL };
     char *clean = NULL, *path = NULL, *query = NULL, *url = NULL;
@@ -555,6 +555,31 @@ int url_normalize(const char *base, const char *href, char **out)
     free(query);
     free(url);
     return ret;
+}
+
+/* One pass can leave work for a second: a percent-encoded host that decodes
+ * to digits ("%32" -> "2") is only read as the IPv4 address 0.0.0.2 when
+ * parsed again. Passes run until the URL stops changing (found by fuzzing). */
+int url_normalize(const char *base, const char *href, char **out)
+{
+    char *cur = NULL, *next = NULL;
+    if (href == NULL || out == NULL)
+        return href == NULL ? URL_EEMPTY : URL_EPARSE;
+    int rc = normalize_once(base, href, &cur);
+    for (int pass = 0; rc == URL_OK && pass < 3; pass++) {
+        if ((rc = normalize_once(NULL, cur, &next)) != URL_OK)
+            break;
+        if (!strcmp(next, cur)) {
+            free(next);
+            *out = cur;
+            return URL_OK;
+        }
+        free(cur);
+        cur = next;
+        next = NULL;
+    }
+    free(cur);
+    return rc == URL_OK ? URL_EPARSE : rc;
 }
 
 const char *url_strerror(int code)

@@ -145,6 +145,18 @@ static void test_listing_and_xpath(void **state)
     assert_int_equal(extract_check_xpath("//[bad"), EXTRACT_EXPATH);
 }
 
+/* Found by fuzz_extract: a <base> with no href dereferenced NULL. */
+static void test_base_without_href(void **state)
+{
+    (void)state;
+    const char *html = "<html><head><base target='_blank'><base href='https://other.example/d/'>"
+                       "</head><body><div class='post-body'><a href='x.html'>x</a></div></body></html>";
+    struct extract_page *p = parse(html, strlen(html), NULL);
+    assert_int_equal(p->n_body_links, 1);
+    assert_string_equal(p->body_links[0].url, "https://other.example/d/x.html");
+    extract_page_free(p);
+}
+
 static void test_binary(void **state)
 {
     (void)state;
@@ -179,6 +191,7 @@ int main(void)
         cmocka_unit_test(test_nul_and_bad_utf8),
         cmocka_unit_test(test_listing_and_xpath),
         cmocka_unit_test(test_binary),
+        cmocka_unit_test(test_base_without_href),
         cmocka_unit_test(test_deep_nesting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

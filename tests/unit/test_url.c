@@ -264,6 +264,26 @@ static void junk_href(uint32_t *seed, char *buf, size_t size)
     buf[o] = '\0';
 }
 
+/* Found by fuzz_url: a percent-encoded host that decodes to digits became an
+ * IPv4 address only when normalised a second time. */
+static void test_normalize_fixpoint(void **state)
+{
+    static const char *const cases[][2] = {
+        {"http://%32?m9%31", "http://0.0.0.2/?m91"},
+        {"http://%31%32%37.1/a", "http://127.0.0.1/a"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *out = NULL, *again = NULL;
+        assert_int_equal(url_normalize(NULL, cases[i][0], &out), URL_OK);
+        assert_string_equal(out, cases[i][1]);
+        assert_int_equal(url_normalize(NULL, out, &again), URL_OK);
+        assert_string_equal(again, out);
+        free(out);
+        free(again);
+    }
+}
+
 static void test_normalize_junk(void **state)
 {
     uint32_t seed = 0x2545f491u;
@@ -391,6 +411,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normalize_table),
         cmocka_unit_test(test_normalize_limits),
+        cmocka_unit_test(test_normalize_fixpoint),
         cmocka_unit_test(test_normalize_junk),
         cmocka_unit_test(test_parts),
         cmocka_unit_test(test_is_trap),

@@ -1,0 +1,21 @@
+build-fuzz/crawler/crawl_handle.o: crawler/crawl_handle.c \
+  crawler/crawlInt.h include/blogmap/crawl.h include/blogmap/store.h \
+  include/blogmap/extract.h include/blogmap/fetch.h \
+  include/blogmap/robots.h include/blogmap/sitemap.h \
+  include/blogmap/url.h
+
+crawler/crawlInt.h:
+
+include/blogmap/crawl.h:
+
+include/blogmap/store.h:
+
+include/blogmap/extract.h:
+
+include/blogmap/fetch.h:
+
+include/blogmap/robots.h:
+
+include/blogmap/sitemap.h:
+
+include/blogmap/url.h:

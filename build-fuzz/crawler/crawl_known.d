@@ -1,0 +1,18 @@
+build-fuzz/crawler/crawl_known.o: crawler/crawl_known.c \
+  crawler/crawlInt.h include/blogmap/crawl.h include/blogmap/store.h \
+  include/blogmap/extract.h include/blogmap/fetch.h \
+  include/blogmap/robots.h include/blogmap/sitemap.h
+
+crawler/crawlInt.h:
+
+include/blogmap/crawl.h:
+
+include/blogmap/store.h:
+
+include/blogmap/extract.h:
+
+include/blogmap/fetch.h:
+
+include/blogmap/robots.h:
+
+include/blogmap/sitemap.h:

@@ -1,0 +1,3 @@
+build-fuzz/crawler/robots.o: crawler/robots.c include/blogmap/robots.h
+
+include/blogmap/robots.h:
