@@ -28,6 +28,8 @@ static const char crawl_usage[] =
     "                           index.html) instead of the network\n"
     "      --max-pages N        stop after N fetches (default 100000)\n"
     "      --max-depth N        follow links at most N hops from the start (default 50)\n"
+    "      --max-per-pattern N  queue at most N pages of one URL pattern (digits and query\n"
+    "                           values aside: calendars, pagers; default 2000)\n"
     "      --content-xpath X    XPath of the post body (default: Blogger .post-body,\n"
     "                           .entry-content, .post-content, .e-content, article, main)\n"
     "      --post-pattern RE    extended regex on the URL path that marks posts\n"
@@ -89,6 +91,29 @@ static void progress(void *ctx, const struct crawl_progress *p)
     fflush(stderr);
 }
 
+/* One line naming the budgets that stopped something, if any did. */
+static void report_limits(const struct crawl_progress *p)
+{
+    static const char *const what[CRAWL_N_LIMITS] = {
+        [CRAWL_LIMIT_DEPTH] = "links past --max-depth",
+        [CRAWL_LIMIT_TRAP] = "trap URLs (repeating or too deep paths)",
+        [CRAWL_LIMIT_PATTERN] = "pages past --max-per-pattern",
+        [CRAWL_LIMIT_LINKS] = "links past the per-page cap",
+        [CRAWL_LIMIT_PAGES] = "stopped at --max-pages with pages queued"};
+    const char *sep = "limits reached: ";
+    for (int i = 0; i < CRAWL_N_LIMITS; i++) {
+        if (!p->limits[i])
+            continue;
+        if (i == CRAWL_LIMIT_PAGES)
+            fprintf(stderr, "%s%s", sep, what[i]);
+        else
+            fprintf(stderr, "%s%ld %s", sep, p->limits[i], what[i]);
+        sep = "; ";
+    }
+    if (strcmp(sep, "; ") == 0)
+        fputs(" (see blogmap stats)\n", stderr);
+}
+
 static int parse_option(struct crawl_cli *cc, int c, const char *arg)
 {
     double v;
@@ -116,6 +141,11 @@ static int parse_option(struct crawl_cli *cc, int c, const char *arg)
         if (parse_number(arg, "--max-depth", 1, 1000, &v))
             return -1;
         cc->o.max_depth = (int)v;
+        return 0;
+    case 'R':
+        if (parse_number(arg, "--max-per-pattern", 1, 1e9, &v))
+            return -1;
+        cc->o.max_per_pattern = (long)v;
         return 0;
     case 'x':
         if (extract_check_xpath(arg) != EXTRACT_OK) {
@@ -146,6 +176,7 @@ static int parse_args(struct crawl_cli *cc, int argc, char **argv)
         {"concurrency", required_argument, NULL, 'c'},
         {"user-agent", required_argument, NULL, 'A'}, {"mirror", required_argument, NULL, 'm'},
         {"max-pages", required_argument, NULL, 'P'}, {"max-depth", required_argument, NULL, 'L'},
+        {"max-per-pattern", required_argument, NULL, 'R'},
         {"content-xpath", required_argument, NULL, 'x'},
         {"post-pattern", required_argument, NULL, 'p'}, {"alias", required_argument, NULL, 'a'},
         {"via", required_argument, NULL, 'V'},
@@ -211,6 +242,8 @@ int cmd_crawl(int argc, char **argv)
     else if (!cc.quiet)
         fprintf(stderr, "crawled '%s' into '%s': %ld fetches, %ld posts read, %ld failed\n",
                 cc.o.start_url, cc.db, sum.fetched, sum.posts, sum.errors);
+    if (!rc && !cc.quiet)
+        report_limits(&sum);
     if (!rc && !cc.quiet && sum.slowdowns)
         fprintf(stderr, "the host showed strain (429/503 answers or rising latency): the crawl "
                 "slowed down %ld time%s\n", sum.slowdowns, sum.slowdowns == 1 ? "" : "s");

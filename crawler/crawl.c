@@ -286,7 +286,13 @@ static int end_batch(struct crawler *c, int force)
         store_rollback(c->store);
         return c->failed;
     }
-    int rc = store_commit(c->store);
+    int rc = crawl_limits_save(c);
+    if (rc) {
+        store_rollback(c->store);
+        snprintf(c->err, sizeof(c->err), "%s", store_errmsg(c->store));
+        return rc;
+    }
+    rc = store_commit(c->store);
     if (rc)
         snprintf(c->err, sizeof(c->err), "%s", store_errmsg(c->store));
     return rc;
@@ -317,6 +323,8 @@ static int idle_wait_ms(struct crawler *c, double now, int *finished)
     long budget = c->opts->max_pages > 0 ? c->opts->max_pages : CRAWL_DEFAULT_PAGES;
     if ((!any || c->budget_used >= budget) && fetch_pending(c->fetcher) == 0 &&
         c->parsing == 0) {
+        if (any && !c->prog.limits[CRAWL_LIMIT_PAGES])
+            crawl_limit_hit(c, CRAWL_LIMIT_PAGES, 1);   /* stopped with pages queued */
         *finished = 1;
         return 0;
     }
@@ -354,6 +362,8 @@ static int run_loop(struct crawler *c)
             break;
         report(c, &last_report, 0);
     }
+    if (!c->failed)
+        begin_batch(c);     /* limit hits noted after the last batch are saved too */
     end_batch(c, 1);
     report(c, &last_report, 1);
     if (c->failed)
@@ -445,6 +455,7 @@ int crawl_run(struct store *s, const struct crawl_opts *o, struct crawl_progress
     robots_free(c.robots);
     crawl_free_patterns(&c);
     crawl_known_free(&c.known);
+    crawl_patterns_free(&c.patterns);
     urlcache_free(c.urls);
     free(c.origin);
     free(c.authority);

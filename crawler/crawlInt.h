@@ -83,6 +83,17 @@ struct crawl_pace {
     long n;             /* response times seen */
 };
 
+/* Pages queued per URL pattern (crawl_limits.c). */
+struct crawl_pattern {
+    char *key;          /* NULL: empty slot */
+    long pages;
+};
+
+struct crawl_patterns {
+    struct crawl_pattern *slots;
+    size_t n_slots, n;
+};
+
 struct crawler {
     struct store *store;
     const struct crawl_opts *opts;
@@ -115,6 +126,8 @@ struct crawler {
     struct urlcache *urls;          /* memo for the links pages carry */
     struct crawl_known known;       /* links already met this run */
     struct crawl_pace pace;
+    struct crawl_patterns patterns; /* pages queued per URL pattern, this run */
+    long limits_saved[CRAWL_N_LIMITS];  /* of prog.limits, already in meta */
 };
 
 #define CRAWL_FEED_FULL_KEY "feed_full_round"   /* meta: the round feed_full was set */
@@ -136,6 +149,16 @@ char *crawl_scope_known(struct crawler *c, const char *url, int *internal);
 void crawl_pace_note(struct crawler *c, const struct fetch_result *r);
 double crawl_pace_gap(const struct crawler *c);
 int crawl_pace_cap(const struct crawler *c);
+
+/* Count N hits of LIMIT (enum crawl_limit). */
+void crawl_limit_hit(struct crawler *c, int limit, long n);
+/* 1 when URL's pattern has its --max-per-pattern pages (counted as a hit). */
+int crawl_pattern_full(struct crawler *c, const char *url);
+/* One more page of URL's pattern queued. */
+void crawl_pattern_count(struct crawler *c, const char *url);
+void crawl_patterns_free(struct crawl_patterns *t);
+/* Add this run's new limit hits to the meta totals (inside the batch). */
+int crawl_limits_save(struct crawler *c);
 
 /* Queue URL (already in scope) unless robots.txt forbids it or it is a trap. */
 int crawl_enqueue(struct crawler *c, const char *url, int kind, int depth, int hops);

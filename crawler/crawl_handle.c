@@ -117,8 +117,14 @@ int crawl_enqueue(struct crawler *c, const char *url, int kind, int depth, int h
 {
     char *path = NULL, *full = NULL;
     int rc = STORE_OK;
-    if (depth > (c->opts->max_depth > 0 ? c->opts->max_depth : 50) || url_is_trap(url))
+    if (depth > (c->opts->max_depth > 0 ? c->opts->max_depth : 50)) {
+        crawl_limit_hit(c, CRAWL_LIMIT_DEPTH, 1);
         return STORE_OK;
+    }
+    if (url_is_trap(url)) {
+        crawl_limit_hit(c, CRAWL_LIMIT_TRAP, 1);
+        return STORE_OK;
+    }
     if (kind == STORE_FEED && *feed_query(url)) {
         size_t n = strlen(url) + 32;
         full = malloc(n);
@@ -127,8 +133,13 @@ int crawl_enqueue(struct crawler *c, const char *url, int kind, int depth, int h
         snprintf(full, n, "%s%s", url, feed_query(url));
         url = full;
     }
-    if (url_path_query(url, &path) == URL_OK && robots_allowed(c->robots, path))
-        rc = store_frontier_add(c->store, url, kind, depth, hops, NULL);
+    if (url_path_query(url, &path) == URL_OK && robots_allowed(c->robots, path) &&
+        !(kind == STORE_PAGE && crawl_pattern_full(c, url))) {
+        int added = 0;
+        rc = store_frontier_add(c->store, url, kind, depth, hops, &added);
+        if (added && kind == STORE_PAGE)
+            crawl_pattern_count(c, url);
+    }
     free(path);
     free(full);
     return rc;
@@ -314,6 +325,7 @@ static void handle_extracted(struct crawler *c, const struct store_job *j,
         finish(c, j, r, "done", extract_strerror(rc), NULL);
         return;
     }
+    crawl_limit_hit(c, CRAWL_LIMIT_LINKS, (long)p->links_dropped);
     char *alias = page_alias(c, p, j->url);
     int post = !alias && p->content_blocks <= 1 &&
                (crawl_is_post_path(c, j->url) || (!c->opts->post_pattern && p->og_article &&

@@ -34,7 +34,9 @@
     "  FROM pages)" \
     " UNION ALL SELECT 'fetches', (SELECT count(*) FROM fetches)" \
     " UNION ALL SELECT * FROM (SELECT 'fetch_status_' || CASE WHEN status = 0" \
-    "  THEN 'error' ELSE status END, count(*) FROM fetches GROUP BY status ORDER BY status)"
+    "  THEN 'error' ELSE status END, count(*) FROM fetches GROUP BY status ORDER BY status)" \
+    " UNION ALL SELECT * FROM (SELECT key, CAST(value AS INTEGER) FROM meta" \
+    "  WHERE key LIKE 'limit\\_%' ESCAPE '\\' ORDER BY key)"
 
 static const char *const query_sql[] = {
     [QUERY_POSTS] = "SELECT p.url, p.title, p.date, coalesce(p.topic, '') AS topic, p.inbound,"

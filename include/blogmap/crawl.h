@@ -29,6 +29,22 @@ enum crawl_via {
     CRAWL_VIA_PAGES = 2     /* every post fetched as a page; feeds only list */
 };
 
+/* Crawl budgets and trap defences. Every time one stops the crawl from
+ * following or keeping something it is counted here, in the progress
+ * report, and in the database (meta "limit_<name>", totals since the
+ * database was made; `blogmap stats` shows them). */
+enum crawl_limit {
+    CRAWL_LIMIT_DEPTH,      /* a link past --max-depth */
+    CRAWL_LIMIT_TRAP,       /* a URL whose path repeats or runs too deep (url_is_trap) */
+    CRAWL_LIMIT_PATTERN,    /* a page past --max-per-pattern of its URL pattern */
+    CRAWL_LIMIT_LINKS,      /* links of a page past the per-page cap */
+    CRAWL_LIMIT_PAGES,      /* the crawl stopped at --max-pages with pages queued */
+    CRAWL_N_LIMITS
+};
+
+/* "depth", "trap", "pattern", "links", "pages"; NULL past the end. */
+const char *crawl_limit_name(int limit);
+
 struct crawl_progress {
     long fetched;           /* fetches finished this run */
     long queued;            /* URLs still waiting */
@@ -38,6 +54,7 @@ struct crawl_progress {
     long unchanged;         /* pages found unchanged (304, same body) this run */
     long slowdowns;         /* times the host's 429/503 or latency slowed the crawl */
     double slow_gap;        /* seconds added between requests now (0: none) */
+    long limits[CRAWL_N_LIMITS];    /* limit hits this run (enum crawl_limit) */
     const char *url;        /* last URL finished */
 };
 
@@ -60,6 +77,7 @@ struct crawl_opts {
     int concurrency;                /* parallel requests to the host (>= 1) */
     long max_pages;                 /* fetch budget, 0 = default 100000 */
     int max_depth;                  /* link hops from the start, 0 = default 50 */
+    long max_per_pattern;           /* pages queued per URL pattern, 0 = default 2000 */
     int max_tries;                  /* attempts per URL, 0 = default 4 */
     int via;                        /* enum crawl_via, default CRAWL_VIA_AUTO */
     crawl_progress_fn progress;     /* called now and then; may be NULL */

@@ -1,3 +1,0 @@
-build-fuzz/crawler/textbuf.o: crawler/textbuf.c crawler/textbuf.h
-
-crawler/textbuf.h:

@@ -1,8 +1,0 @@
-build-fuzz/graph/query.o: graph/query.c include/blogmap/query.h \
-  include/blogmap/store.h graph/storeInt.h
-
-include/blogmap/query.h:
-
-include/blogmap/store.h:
-
-graph/storeInt.h:
