@@ -28,11 +28,11 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEB_PKGS  := build-essential pkg-config libcurl4-openssl-dev libxml2-dev libsqlite3-dev \
              libgraphviz-dev graphviz libinih-dev libcmocka-dev python3 sqlite3 ca-certificates \
              cppcheck
-TEST_PKGS := chromium clang libclang-rt-14-dev
+TEST_PKGS := chromium clang libclang-rt-14-dev valgrind
 BENCH_PKGS := nginx wget2 wget httrack
 
 .PHONY: all deps demo test check check-san unit e2e hdr-check lint san clean install bench bench-map bench-query \
-        bench-crawl bench-parse docs-map fuzz fuzz-build fuzz-replay fuzz-merge
+        bench-crawl bench-parse bench-incremental docs-map fuzz fuzz-build fuzz-replay fuzz-merge
 all: $(BUILD)/blogmap
 
 $(BUILD)/blogmap: $(CLI_OBJ) $(BUILD)/libblogmap.a
@@ -91,7 +91,12 @@ e2e: $(BUILD)/blogmap
 test: deps
 	@./tools/deps.sh $(TEST_PKGS)
 	$(MAKE) unit e2e
-	$(MAKE) check-san fuzz-replay hdr-check lint
+	$(MAKE) check-san fuzz-replay hdr-check lint unit-valgrind
+
+# The unit tests under valgrind (matrix M03): any error or definite leak fails.
+unit-valgrind: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; \
+	    valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite $$t; done
 
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 san:
@@ -173,10 +178,13 @@ $(BUILD)/bench/parse-bench: bench/parse-bench.c $(BUILD)/libblogmap.a
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libblogmap.a $(LDLIBS)
 
 # Benchmarks: each runs its peer in the same run and prints the ratio.
-bench: bench-map bench-query bench-crawl bench-parse
+bench: bench-map bench-query bench-crawl bench-parse bench-incremental
 bench-crawl: $(BUILD)/blogmap
 	@./tools/deps.sh $(BENCH_PKGS)
 	./bench/crawl-bench.sh 5000 $(BUILD)/blogmap; s=$$?; ./bench/rss-bench.sh 20000 $(BUILD)/blogmap && exit $$s
+bench-incremental: $(BUILD)/blogmap
+	@./tools/deps.sh $(BENCH_PKGS)
+	./bench/incremental-bench.py 5000 $(BUILD)/blogmap
 bench-parse: $(BUILD)/blogmap $(BUILD)/bench/parse-bench
 	./bench/parse-bench.sh 5000 $(BUILD)/bench/parse-bench
 bench-query: $(BUILD)/blogmap $(BUILD)/bench/mkdb
