@@ -293,8 +293,10 @@ static int end_batch(struct crawler *c, int force)
         return rc;
     }
     rc = store_commit(c->store);
-    if (rc)
+    if (rc) {
         snprintf(c->err, sizeof(c->err), "%s", store_errmsg(c->store));
+        c->failed = rc;
+    }
     return rc;
 }
 
@@ -358,7 +360,9 @@ static int run_loop(struct crawler *c)
         else if (fetch_poll(c->fetcher, poll_ms, on_done, c) < 0)
             rc = CRAWL_EFETCH;
         drain_parsed(c, 0);
-        if (end_batch(c, 0) || rc)
+        if (!rc)
+            rc = end_batch(c, 0);     /* a failed commit (disk full) ends the crawl */
+        if (rc)
             break;
         report(c, &last_report, 0);
     }

@@ -153,10 +153,13 @@ static char *dupstr(const char *s)
 
 int store_fail(struct store *s, int code)
 {
-    int ext = s->db ? sqlite3_errcode(s->db) : SQLITE_ERROR;
+    int ext = s->db ? sqlite3_errcode(s->db) & 0xff : SQLITE_ERROR;
+    int sys = s->db ? sqlite3_system_errno(s->db) : 0;
     snprintf(s->err, sizeof(s->err), "%s", s->db ? sqlite3_errmsg(s->db) : "no database");
     if (code == STORE_ESQL) {
-        if (ext == SQLITE_FULL)
+        /* A write refused for want of room is SQLITE_FULL only when part of
+         * it went through; one refused outright is an I/O error. */
+        if (ext == SQLITE_FULL || (ext == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG)))
             return STORE_EFULL;
         if (ext == SQLITE_READONLY || ext == SQLITE_CANTOPEN)
             return STORE_EREADONLY;

@@ -41,6 +41,7 @@ import unittest
 import xml.etree.ElementTree as ET
 from urllib.parse import unquote, urlsplit
 
+import gensite
 from run import ROOT, Blogmap, E2ETestCase
 
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "hostile-blog")
@@ -449,7 +450,7 @@ class HostileMapTest(E2ETestCase):
             self.assertIn(needle, titles, "a payload never reached the database")
 
     # ---- SVG ---------------------------------------------------------------------------
-    def test_svg_maps_are_safe(self):
+    def test_g15_svg_maps_are_safe(self):
         for name in ("dot.svg", "sfdp.svg", "summary.svg", "titled.svg"):
             with self.subTest(map=name):
                 self.assertClean(svg_problems(self.map_bytes(name), hosts={self.host}), name)
@@ -463,7 +464,7 @@ class HostileMapTest(E2ETestCase):
                 for key, n in nodes.items():
                     self.assertEqual(urlsplit(n["href"]).netloc, self.host, n["href"])
 
-    def test_svg_shows_payloads_as_text(self):
+    def test_g04_svg_shows_payloads_as_text(self):
         data = self.map_bytes("dot.svg")
         nodes = self.post_nodes(data)
         for key, (must, must_not) in LABEL_EXPECT.items():
@@ -480,7 +481,7 @@ class HostileMapTest(E2ETestCase):
         self.assertIn("&lt;img src=x onerror=", text)
         self.assertIn("fish&amp;chips&amp;x=1", text)
 
-    def test_svg_long_title_is_cut(self):
+    def test_g07_svg_long_title_is_cut(self):
         for name in ("dot.svg", "sfdp.svg"):
             with self.subTest(map=name):
                 n = self.post_nodes(self.map_bytes(name))["long"]
@@ -495,7 +496,7 @@ class HostileMapTest(E2ETestCase):
                         "the --title is not shown as text: %r" % texts[:5])
         self.assertTrue(any("\\N \\G" in t for t in texts), "\\N or \\G in --title was expanded")
 
-    def test_svg_tooltips_keep_backslash_sequences(self):
+    def test_g08_svg_tooltips_keep_backslash_sequences(self):
         # A tooltip shows the title: Graphviz must not expand \N, \G, \E or
         # \L in it (G08). Graphviz 2.42 unescapes tooltips twice, so blogmap
         # shows a backslash there as U+29F5 (a look-alike no version expands).
@@ -564,7 +565,7 @@ class HostileMapTest(E2ETestCase):
             self.assertClean(svg_problems(f.read(), hosts={self.host}), "all.dot rendered by dot")
 
     # ---- DOT -----------------------------------------------------------------------------
-    def test_dot_reads_back(self):
+    def test_g09_dot_reads_back(self):
         pairs = [("dot.dot", "dot.svg"), ("sfdp.dot", "sfdp.svg"), ("summary.dot", "summary.svg"),
                  ("inj-dot.dot", "inj-dot.svg")]
         for tool in ("dot", "sfdp"):
@@ -626,7 +627,7 @@ class HostileMapTest(E2ETestCase):
             f.write(data)
         return path
 
-    def test_chromium_svg_opened_directly(self):
+    def test_g14_chromium_svg_opened_directly(self):
         self.chromium()
         control = chromium_dump(self.write("control.svg", CONTROL_SVG.encode()), self.tmp)
         self.assertIn(MARKER + '="control"', control,
@@ -643,7 +644,7 @@ class HostileMapTest(E2ETestCase):
                                  "nodes Chromium shows in %s" % name)
                 self.assertNotIn(MARKER, dom, "a script ran when %s was opened" % name)
 
-    def test_chromium_svg_inlined_in_html(self):
+    def test_g14_chromium_svg_inlined_in_html(self):
         self.chromium()
         control = chromium_dump(self.write("control.html", inline_page([CONTROL_SVG.encode()])), self.tmp)
         self.assertIn(MARKER + '="control"', control, "the inlined control SVG's <script> did not show")
@@ -656,6 +657,104 @@ class HostileMapTest(E2ETestCase):
         self.assertEqual(probe_result(dom), "svgs=%d scripts=0 handlers=0 badlinks=0 embeds=0" % len(names),
                          "what the browser parsed out of the inlined maps")
         self.assertNotIn(MARKER, dom, "a script ran in the page that inlines the maps")
+
+    # ---- one test per matrix row not named above ---------------------------------------
+    def injected_svgs(self):
+        return {name: self.map_bytes(name) for name in ("inj-dot.svg", "inj-sfdp.svg")}
+
+    def test_g01_attribute_injection(self):
+        # A post URL holding '" onmouseover="...' gives no attribute: the
+        # quote is percent-encoded inside the one href.
+        for name, data in self.injected_svgs().items():
+            with self.subTest(map=name):
+                self.assertClean(svg_problems(data), name)
+                hrefs = [n["href"] for n in svg_nodes(data) if n["href"]]
+                self.assertFalse([h for h in hrefs if '"' in h or "<" in h], "raw quote in a link")
+                self.assertTrue([h for h in hrefs if "%22" in h and "onmouseover" in h],
+                                "the quoted URL is not linked, encoded: %s" % hrefs[:5])
+
+    def test_g02_script_schemes(self):
+        for name, data in self.injected_svgs().items():
+            with self.subTest(map=name):
+                hrefs = [n["href"] for n in svg_nodes(data) if n["href"]]
+                self.assertTrue(hrefs)
+                self.assertEqual([h for h in hrefs if not re.match(r"https?://", h)], [], name)
+                self.assertNotRegex(data.decode("utf-8").lower(), r"(javascript|vbscript|data):[^ ]*[\"']",
+                                    "a script URL in an attribute of %s" % name)
+        self.assertClean(dot_problems(self.map_bytes("inj-dot.dot")), "inj-dot.dot")
+
+    def test_g03_entity_encoded_scheme(self):
+        for name, data in self.injected_svgs().items():
+            with self.subTest(map=name):
+                for n in svg_nodes(data):
+                    self.assertNotIn("avascript", (n["href"] or "").lower(), name)
+                self.assertNotIn(b'href="&#', data)
+
+    def test_g05_control_characters(self):
+        for name in ("inj-dot.svg", "inj-sfdp.svg", "inj-dot.dot"):
+            with self.subTest(map=name):
+                text = self.map_bytes(name).decode("utf-8")
+                self.assertIsNone(C0.search(text), "C0 control in %s" % name)
+        labels = " ".join(n["label"] for n in svg_nodes(self.map_bytes("inj-dot.svg")))
+        self.assertRegex(labels, r"ctl .*end", "the title with controls is not shown")
+
+    def test_g06_invalid_utf8(self):
+        for name, data in self.injected_svgs().items():
+            with self.subTest(map=name):
+                data.decode("utf-8")        # raises if not UTF-8
+                labels = " ".join(n["label"] for n in svg_nodes(data))
+                self.assertRegex(labels, "bad \ufffd", "invalid UTF-8 was not replaced")
+
+    def test_g09_synthetic_node_names(self):
+        # Node names are p<id>, whatever the title or URL says.
+        for name in ("dot.svg", "inj-dot.svg"):
+            with self.subTest(map=name):
+                names = [n["name"] for n in svg_nodes(self.map_bytes(name))]
+                self.assertTrue(names)
+                self.assertEqual([x for x in names if not re.fullmatch(r"[a-z_]*\d+|[a-z_]+", x or "")], [],
+                                 "node names taken from page text in %s" % name)
+
+    def test_g10_no_html_like_labels(self):
+        for name in ("dot.dot", "sfdp.dot", "summary.dot", "inj-dot.dot", "all.dot"):
+            with self.subTest(map=name):
+                self.assertNotRegex(self.map_bytes(name).decode("utf-8"), r"\b(label|tooltip)\s*=\s*<")
+        labels = [n["label"] for n in svg_nodes(self.map_bytes("inj-dot.svg"))]
+        self.assertIn("<script>alert(1)</script>", labels, "a title starting with '<' is not text")
+
+    def test_g11_comments(self):
+        # Titles with "--" and "-->" never reach an SVG comment.
+        for name in ("dot.svg", "sfdp.svg", "summary.svg", "titled.svg", "inj-dot.svg", "inj-sfdp.svg"):
+            with self.subTest(map=name):
+                text = self.map_bytes(name).decode("utf-8")
+                for body in re.findall(r"<!--(.*?)-->", text, re.S):
+                    self.assertNotIn("--", body, "comment %r in %s" % (body, name))
+                    self.assertNotIn("<", body, "comment %r in %s" % (body, name))
+
+    def test_g12_layout_cpu_limit(self):
+        # Layout runs in a child under RLIMIT_CPU: dot on 1,000 posts with a
+        # one-second limit fails cleanly and writes nothing; the default
+        # engine for that size (sfdp) draws it.
+        fixture = os.path.join(self.tmp, "gen")
+        gensite.generate(fixture, posts=1000, seed=12)
+        srv = self.serve(fixture, rebase=gensite.BASE)
+        db = os.path.join(self.tmp, "big.db")
+        self.assertExit(self.bm.crawl(srv.url("/"), db, "--delay", "0"), 0)
+        out = os.path.join(self.tmp, "big.svg")
+        r = self.bm.run("map", "--db", db, "-o", out, "--engine", "dot", "--cpu-limit", "1", timeout=60)
+        self.assertExit(r, 1)
+        self.assertRegex(r.stderr, r"(?m)^error: .*took longer than 1 s of CPU", r.describe())
+        self.assertLess(r.seconds, 30, "the CPU limit did not stop the layout")
+        self.assertFalse(os.path.exists(out), "a map was written after a failed layout")
+        r = self.bm.run("map", "--db", db, "-o", out, "--quiet", timeout=120)
+        self.assertExit(r, 0)
+        with open(out, "rb") as f:
+            self.assertClean(svg_problems(f.read()), "big.svg")
+
+    def test_g13_no_record_shapes(self):
+        for name in ("dot.dot", "sfdp.dot", "summary.dot", "inj-dot.dot", "all.dot"):
+            with self.subTest(map=name):
+                self.assertNotRegex(self.map_bytes(name).decode("utf-8"), r"shape\s*=\s*\"?M?record",
+                                    "record shapes parse their labels")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Crash safety: SIGKILL a crawl at about 10%, 40% and 70% of the requests an
+"""Crash safety (reliability matrix S01, S02): SIGKILL a crawl at about 10%, 40% and 70% of the requests an
 uninterrupted crawl makes, re-run the same command after each kill, and the
 finished database must hold the same graph and pass integrity_check."""
 import os
@@ -21,7 +21,7 @@ class ResumeAfterKillTest(E2ETestCase):
             "broken": {(r["source"], r["href"]) for r in self.bm.table("broken", db)},
         }
 
-    def test_kill_and_resume(self):
+    def test_s01_s02_kill_and_resume(self):
         fixture = os.path.join(self.tmp, "gen")
         gensite.generate(fixture, posts=self.POSTS, seed=5)
         srv = self.serve(fixture, rebase=gensite.BASE)

@@ -207,7 +207,7 @@ static const struct text_case text_cases[] = {
     { "x\x01\x01\x01y\x01z", 3, 0, "x" ELL },
 };
 
-static void test_text_table(void **state)
+static void test_g05_g06_g08_text_table(void **state)
 {
     (void)state;
     for (size_t i = 0; i < sizeof(text_cases) / sizeof(text_cases[0]); i++) {
@@ -225,7 +225,7 @@ static void test_text_table(void **state)
 
 /* A 20 KB title, as a hostile page could have: cut to 80 characters, or
  * kept whole with no limit. */
-static void test_text_long(void **state)
+static void test_g07_text_long(void **state)
 {
     static const char unit[] = "Title \\N 日本 \xf0\x9f\x98\x80 שלום\x01\xff ";
     size_t ulen = sizeof(unit) - 1, reps = 20480 / ulen + 1;
@@ -362,7 +362,7 @@ static const struct url_case url_cases[] = {
     { "https://b\xc3\xbc" "cher.example/", 1, NULL },
 };
 
-static void test_url_table(void **state)
+static void test_g01_g02_g03_url_table(void **state)
 {
     (void)state;
     assert_null(mapsafe_url(NULL, 1));
@@ -392,7 +392,7 @@ static char *url_of_length(size_t len)
     return s;
 }
 
-static void test_url_limits(void **state)
+static void test_g07_url_limits(void **state)
 {
     char *max = url_of_length(2048), *over = url_of_length(2049), *got;
 
@@ -525,7 +525,7 @@ static int check(const char *svg, char *why, size_t whylen)
     return mapsafe_check_svg(svg, strlen(svg), why, whylen);
 }
 
-static void test_svg_graphviz(void **state)
+static void test_g15_svg_graphviz(void **state)
 {
     char why[128] = "unchanged";
 
@@ -549,7 +549,7 @@ static const char *const svg_good[] = {
     "<s:svg xmlns:s=\"http://www.w3.org/2000/svg\"><s:g/></s:svg>",
 };
 
-static void test_svg_good(void **state)
+static void test_g15_svg_good(void **state)
 {
     char why[128];
 
@@ -650,7 +650,7 @@ static const struct svg_case svg_bad[] = {
     { SVG("<?php echo 1; ?>"), "processing instruction 'php'" },
 };
 
-static void test_svg_bad(void **state)
+static void test_g15_svg_bad(void **state)
 {
     char why[128];
 
@@ -823,17 +823,17 @@ static void test_svg_relative_flag(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_text_table),
-        cmocka_unit_test(test_text_long),
+        cmocka_unit_test(test_g05_g06_g08_text_table),
+        cmocka_unit_test(test_g07_text_long),
         cmocka_unit_test(test_text_junk),
-        cmocka_unit_test(test_url_table),
-        cmocka_unit_test(test_url_limits),
+        cmocka_unit_test(test_g01_g02_g03_url_table),
+        cmocka_unit_test(test_g07_url_limits),
         cmocka_unit_test(test_url_junk),
-        cmocka_unit_test_setup_teardown(test_svg_graphviz, setup_loader,
+        cmocka_unit_test_setup_teardown(test_g15_svg_graphviz, setup_loader,
                                         teardown_loader),
-        cmocka_unit_test_setup_teardown(test_svg_good, setup_loader,
+        cmocka_unit_test_setup_teardown(test_g15_svg_good, setup_loader,
                                         teardown_loader),
-        cmocka_unit_test_setup_teardown(test_svg_bad, setup_loader,
+        cmocka_unit_test_setup_teardown(test_g15_svg_bad, setup_loader,
                                         teardown_loader),
         cmocka_unit_test_setup_teardown(test_svg_loader_detects, setup_loader,
                                         teardown_loader),
