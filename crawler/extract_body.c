@@ -142,16 +142,15 @@ static void open_anchor(struct extract_scan *s, struct body_walker *w, const uns
                         int related)
 {
     const char *href = extract_attr(atts, "href");
-    char *url = href ? extract_resolve(s, href) : NULL;
     w->in_anchor = s->depth;
     w->anchor_keep = 0;
-    if (!url)
-        return;
-    if (w->n_links >= s->max_links) {
-        w->dropped++;
-        free(url);
+    if (href && w->n_links >= s->max_links) {
+        w->dropped++;       /* past the cap: not even resolved (matrix T14) */
         return;
     }
+    char *url = href ? extract_resolve(s, href) : NULL;
+    if (!url)
+        return;
     if (w->n_links == w->cap_links) {
         w->cap_links = w->cap_links ? 2 * w->cap_links : 16;
         w->links = xrealloc(w->links, w->cap_links * sizeof(*w->links));

@@ -213,7 +213,11 @@ void extract_meta_start(struct extract_scan *s, const char *name, const unsigned
         if (!strcmp(name, "a")) {
             const char *href = extract_attr(atts, "href");
             const char *rel = extract_attr(atts, "rel");
-            char *url = href ? extract_resolve(s, href) : NULL;
+            char *url = NULL;
+            if (href && s->n_links >= s->max_links)
+                s->page->links_dropped++;   /* past the cap: not resolved (T14) */
+            else if (href)
+                url = extract_resolve(s, href);
             if (url)
                 add_link(s, url);
             if (rel && extract_has_token(rel, "tag"))

@@ -1,7 +1,9 @@
 /* textbuf: whitespace-collapsing text buffers with a hard cap, and the byte
  * clean-up done before HTML reaches libxml2. libxml2 2.9.14 stops at a NUL
  * byte (matrix X05) and, meeting one invalid UTF-8 byte, may decode the whole
- * document as Latin-1; repairing bytes first keeps titles and links intact. */
+ * document as Latin-1; repairing bytes first keeps titles and links intact.
+ * It also spends time quadratic in a tag's attribute count (X03), so a tag's
+ * attributes past a cap are cut out, by a scan that reads tags as it does. */
 #include "textbuf.h"
 
 #include <ctype.h>
@@ -190,13 +192,158 @@ static int clean_utf8(const char *s, size_t len)
     return 1;
 }
 
+static int is_blank(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int is_name_char(unsigned char c)
+{
+    return isalnum(c) || c == ':' || c == '-' || c == '_' || c == '.';
+}
+
+/* Offset of the first NEEDLE (N bytes) in S[from..len), compared without
+ * case, or LEN when there is none. */
+static size_t find_ci(const char *s, size_t len, size_t from, const char *needle, size_t n)
+{
+    for (size_t i = from; i + n <= len; i++)
+        if (strncasecmp(s + i, needle, n) == 0)
+            return i;
+    return len;
+}
+
+static size_t find_byte(const char *s, size_t len, size_t from, char c)
+{
+    const char *p = from < len ? memchr(s + from, c, len - from) : NULL;
+    return p ? (size_t)(p - s) : len;
+}
+
+/* One attribute at S[i] as libxml2 2.9.14's htmlParseStartTag reads it:
+ * returns the offset past it and sets *NAMED when it has a name (only those
+ * are checked against the tag's earlier attributes, the quadratic part). */
+static size_t skip_attribute(const char *s, size_t len, size_t i, int *named)
+{
+    unsigned char c = (unsigned char)s[i];
+    *named = isalpha(c) || c == '_' || c == ':' || c == '.';
+    if (!*named) {      /* bogus: dropped up to a blank or the tag's end */
+        while (i < len && !is_blank((unsigned char)s[i]) && s[i] != '>' &&
+               !(s[i] == '/' && i + 1 < len && s[i + 1] == '>'))
+            i++;
+        return i;
+    }
+    while (i < len && is_name_char((unsigned char)s[i]))
+        i++;
+    size_t v = i;
+    while (v < len && is_blank((unsigned char)s[v]))
+        v++;
+    if (v >= len || s[v] != '=')
+        return i;
+    for (v++; v < len && is_blank((unsigned char)s[v]); v++)
+        ;
+    if (v < len && (s[v] == '"' || s[v] == '\'')) {
+        size_t q = find_byte(s, len, v + 1, s[v]);
+        return q < len ? q + 1 : len;
+    }
+    while (v < len && !is_blank((unsigned char)s[v]) && s[v] != '>')
+        v++;
+    return v;
+}
+
+/* The start tag at S[i] ('<' and a letter): sets *CUT to where its attributes
+ * past TEXTBUF_MAX_ATTRS begin (the tag's end when there are not that many)
+ * and *CLOSE to "</script" or "</style" when it opens raw text (else NULL);
+ * returns the offset of its '>' or "/>" (LEN when unterminated). */
+static size_t scan_start_tag(const char *s, size_t len, size_t i, size_t *cut,
+                             const char **close)
+{
+    size_t name = ++i, n_named = 0;
+    while (i < len && is_name_char((unsigned char)s[i]))
+        i++;
+    *close = NULL;
+    if (i - name == 6 && strncasecmp(s + name, "script", 6) == 0)
+        *close = "</script";
+    else if (i - name == 5 && strncasecmp(s + name, "style", 5) == 0)
+        *close = "</style";
+    *cut = SIZE_MAX;
+    for (;;) {
+        while (i < len && is_blank((unsigned char)s[i]))
+            i++;
+        if (i >= len || s[i] == '>' || (s[i] == '/' && i + 1 < len && s[i + 1] == '>'))
+            break;
+        int named;
+        size_t next = skip_attribute(s, len, i, &named);
+        if (named && ++n_named > TEXTBUF_MAX_ATTRS && *cut == SIZE_MAX)
+            *cut = i;
+        i = next;
+    }
+    if (*cut == SIZE_MAX)
+        *cut = i;
+    if (i >= len || s[i] != '>')
+        *close = NULL;      /* "<script/>" has no text */
+    return i;
+}
+
+/* Copy IN to OUT (which may be IN: the text only shrinks) leaving out every
+ * attribute past TEXTBUF_MAX_ATTRS in a start tag; with OUT NULL only count.
+ * Comments, other markup and the text of script and style are read as
+ * libxml2 reads them, so a '<' there starts no tag. Returns the bytes left
+ * out and stores the new length in *OUT_LEN. */
+static size_t drop_attr_floods(const char *in, size_t len, char *out, size_t *out_len)
+{
+    size_t i = 0, o = 0, dropped = 0;
+    while (i < len) {
+        size_t lt = find_byte(in, len, i, '<'), keep = lt, next;
+        if (lt + 1 >= len) {
+            keep = next = len;
+        } else if (isalpha((unsigned char)in[lt + 1])) {
+            const char *close;
+            size_t cut, end = scan_start_tag(in, len, lt, &cut, &close);
+            keep = cut;
+            dropped += end - cut;
+            next = end;
+            if (close) {    /* the tag's end and its raw text go as they are */
+                if (out)
+                    memmove(out + o, in + i, cut - i);
+                o += cut - i;
+                i = end;
+                keep = find_ci(in, len, end, close, strlen(close));
+                next = keep;
+            }
+        } else if (len - lt >= 4 && memcmp(in + lt, "<!--", 4) == 0) {
+            size_t e = find_ci(in, len, lt + 4, "-->", 3);
+            keep = next = e < len ? e + 3 : len;
+        } else if (in[lt + 1] == '!' || in[lt + 1] == '?' || in[lt + 1] == '/') {
+            keep = next = find_byte(in, len, lt, '>');
+        } else {
+            keep = next = lt + 1;
+        }
+        if (out)
+            memmove(out + o, in + i, keep - i);
+        o += keep - i;
+        i = next;
+    }
+    *out_len = o;
+    return dropped;
+}
+
 const char *textbuf_prepare_html(const char *html, size_t len, const char *content_type,
                                  char **out, size_t *out_len)
 {
     int other = declares_other_charset(html, len, content_type);
+    size_t n_kept;
     if (!other && clean_utf8(html, len)) {
-        *out = NULL;
-        *out_len = len;
+        if (drop_attr_floods(html, len, NULL, &n_kept) == 0) {
+            *out = NULL;
+            *out_len = len;
+            return "UTF-8";
+        }
+        char *copy = malloc(len + 1);
+        if (!copy)
+            abort();
+        drop_attr_floods(html, len, copy, &n_kept);
+        copy[n_kept] = '\0';
+        *out = copy;
+        *out_len = n_kept;
         return "UTF-8";
     }
     char *buf = malloc(len * 3 + 1);
@@ -219,6 +366,7 @@ const char *textbuf_prepare_html(const char *html, size_t len, const char *conte
             i += n;
         }
     }
+    drop_attr_floods(buf, o, buf, &o);
     buf[o] = '\0';
     *out = buf;
     *out_len = o;
