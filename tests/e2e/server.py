@@ -33,11 +33,32 @@ other than /robots.txt, in arrival order:
     strain=("latency", N, SECS)   from the Nth request on, every answer waits SECS
     strain=("busy", N, K)         requests N .. N+K-1 get 503 with no Retry-After
 Connections are logged with their open and close times (connections()).
+tls=(CERTFILE, KEYFILE) serves https with that certificate (H23).
 
 Fixed hostile endpoints: /__loop/a <-> /__loop/b (302 loop), /__chain/N ->
 /__chain/N+1 forever, /__stall (no answer for up to 20 s), /__short
 (Content-Length 5000, 31 bytes sent, then close), /__gzip-bomb (256 MiB of
 zeros gzipped), /__binary (random bytes labelled text/html).
+More, for the reliability matrix (tests/e2e/test_matrix_http.py; the ids are
+its rows):
+    /__reset-mid         Content-Length 5000, 1000 bytes sent, then RST (H06)
+    /__bad-chunk         chunked, first chunk size FFFFFFFFFFFFFFF4 (H08)
+    /__stream            endless chunked HTML, stopped at 64 MiB (H09)
+    /__enc-chain         "Content-Encoding: gzip, gzip, ..." 50 times (H11)
+    /__huge-header       1 MiB of response headers (H12)
+    /__declared-huge     Content-Length: 10 GiB, then nothing (H21)
+    /__redir-scheme      302 to file:///etc/passwd (H15)
+    /__redir-port/P/REST 302 to http://127.0.0.1:P/REST, another server (H16)
+    /__status/CODE[-raS] always CODE, with Retry-After: S if given (H18)
+    /__once429/S/NAME    the first request 429 with Retry-After: S ("date":
+                         an HTTP-date in 2099), later ones a small page (H17)
+    /__garbage           "hello" and close, no status line (H24)
+    /__charset/bogus     "charset=bogus" header, Latin-1 bytes in the title;
+    /__charset/meta      <meta charset=x-no-such-charset>, Latin-1 bytes (H20)
+    /__x-robots          "X-Robots-Tag: nofollow", links to /__x-robots-secret (R10)
+    /__slow-headers      a header line a second, for up to 90 s (H04)
+    /__slow-body         a robots.txt line, then one byte every 2 s for up to 60 s (H05)
+Every endpoint sends at most 64 MiB and lives at most 90 s.
 
 As a module:   srv = FixtureServer("examples/sample-blog", rebase="https://x.blogspot.com")
                port = srv.start(); ...; srv.requests(); srv.stop()
@@ -55,6 +76,7 @@ import re
 import signal
 import socket
 import socketserver
+import ssl
 import struct
 import sys
 import threading
@@ -68,6 +90,8 @@ FIRST_ONLY = ("err500", "r429", "reset")
 SLOW_SECONDS = 2.0
 STALL_SECONDS = 20.0
 HUGE_BYTES = 64 << 20
+DRIP_SECONDS = 90.0
+LATIN1_TITLE = b"Caf\xe9 cr\xe8me \xbd"
 BOMB_BYTES = 256 << 20
 BAD_UTF8 = b"\xff\xfe\xc3\x28"
 
@@ -389,7 +413,113 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if path == "/__binary":
             noise = random.Random(404).randbytes(48 * 1024)
             return self._send(200, noise)
+        return self._matrix(owner, path)
+
+    def _matrix(self, owner, path):
+        """The endpoints listed under "for the reliability matrix" above."""
+        if path == "/__reset-mid":
+            self._status = 200
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=UTF-8")
+            self.send_header("Content-Length", "5000")
+            self.end_headers()
+            self.wfile.write(b"<html><body><p>" + b"r" * 985)
+            self.wfile.flush()
+            self._sent = 1000
+            return self._reset()
+        if path == "/__bad-chunk":
+            self._raw_head(200, [("Transfer-Encoding", "chunked")])
+            self._raw(b"FFFFFFFFFFFFFFF4\r\n<html><body>bad chunk</body></html>\r\n0\r\n\r\n")
+            return
+        if path == "/__stream":
+            self._raw_head(200, [("Transfer-Encoding", "chunked")])
+            piece = b"<p>" + b"s" * (64 * 1024 - 8) + b"</p>\n"
+            self._raw(b"%x\r\n<html><body>\r\n" % len(b"<html><body>"))
+            while self._sent < HUGE_BYTES and not owner._stopping.is_set():
+                self._raw(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self._raw(b"0\r\n\r\n")
+            return
+        if path == "/__enc-chain":
+            comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+            body = comp.compress(b"<html><body>chain</body></html>\n") + comp.flush()
+            return self._send(200, body, extra=[("Content-Encoding", ", ".join(["gzip"] * 50))])
+        if path == "/__huge-header":
+            filler = [("X-Filler-%d" % i, "h" * 1000) for i in range(1024)]
+            return self._send(200, b"<html><body>headers</body></html>\n", extra=filler)
+        if path == "/__declared-huge":
+            self._raw_head(200, [("Content-Length", str(10 << 30))])
+            self.close_connection = True
+            return
+        if path == "/__redir-scheme":
+            return self._send(302, b"", extra=[("Location", "file:///etc/passwd")])
+        m = re.fullmatch(r"/__redir-port/(\d{1,5})(/.*)", path)
+        if m:
+            return self._send(302, b"", extra=[("Location", "http://%s:%s%s" % (HOST, m.group(1), m.group(2)))])
+        m = re.fullmatch(r"/__status/(\d{3})(?:-ra(\d{1,5}))?", path)
+        if m:
+            extra = [("Retry-After", m.group(2))] if m.group(2) else []
+            return self._send(int(m.group(1)), b"<html><body><h1>%s</h1></body></html>\n"
+                              % m.group(1).encode(), extra=extra)
+        m = re.fullmatch(r"/__once429/(\d{1,5}|date)/[\w.-]+", path)
+        if m:
+            with owner._lock:
+                first = ("once429", path) not in owner._first_seen
+                owner._first_seen.add(("once429", path))
+            if first:
+                after = "Thu, 01 Jan 2099 00:00:00 GMT" if m.group(1) == "date" else m.group(1)
+                return self._send(429, b"<html><body>slow down</body></html>\n",
+                                  extra=[("Retry-After", after)])
+            return self._send(200, b"<html><head><title>after 429</title></head><body>ok</body></html>\n")
+        if path == "/__garbage":
+            self._status = 0
+            self._raw(b"hello\r\n")
+            self.close_connection = True
+            return
+        if path in ("/__charset/bogus", "/__charset/meta"):
+            meta = b"<meta charset='x-no-such-charset'>" if path.endswith("meta") else b""
+            body = b"<html><head>%s<title>%s</title></head><body><p>%s</p></body></html>\n" % (
+                meta, LATIN1_TITLE, LATIN1_TITLE)
+            ctype = "text/html; charset=bogus" if path.endswith("bogus") else "text/html"
+            return self._send(200, body, ctype)
+        if path == "/__x-robots":
+            return self._send(200, b"<html><head><title>x-robots</title></head><body>"
+                              b"<a href='/__x-robots-secret'>secret</a></body></html>\n",
+                              extra=[("X-Robots-Tag", "nofollow")])
+        if path == "/__slow-headers":
+            self._raw(b"HTTP/1.1 200 OK\r\n")
+            self._status = 200
+            deadline = time.monotonic() + DRIP_SECONDS
+            n = 0
+            while time.monotonic() < deadline and not owner._stopping.wait(1.0):
+                self._raw(b"X-Drip-%d: x\r\n" % n)
+                n += 1
+            self.close_connection = True
+            return
+        if path == "/__slow-body":
+            self._raw_head(200, [("Content-Length", "1000")], ctype="text/plain")
+            self._raw(b"User-agent: *\n")
+            deadline = time.monotonic() + DRIP_SECONDS
+            while time.monotonic() < deadline and not owner._stopping.wait(2.0):
+                self._raw(b"#")
+            self.close_connection = True
+            return
         return self._send(404, b"<html><body><h1>404 Not Found</h1></body></html>\n")
+
+    def _raw_head(self, status, headers, ctype="text/html; charset=UTF-8"):
+        self._status = status
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.flush()
+
+    def _raw(self, data):
+        if self._head:
+            return
+        self.wfile.write(data)
+        self.wfile.flush()
+        self._sent += len(data)
 
     def _reset(self):
         # SO_LINGER with a zero timeout makes close() send RST, not FIN.
@@ -463,7 +593,7 @@ class FixtureServer:
     """A fixture blog on 127.0.0.1; see the module docstring."""
 
     def __init__(self, fixture, rebase=None, faults="", fault_paths=None, robots_status=None,
-                 robots_text=None, log_file=None, port=0, strain=None):
+                 robots_text=None, log_file=None, port=0, strain=None, tls=None):
         site = os.path.join(fixture, "site")
         self.site = os.path.realpath(site if os.path.isdir(site) else fixture)
         if not os.path.isdir(self.site):
@@ -477,6 +607,7 @@ class FixtureServer:
         self.log_file = log_file
         self.port = port
         self.strain = strain
+        self.tls = tls                  # (certfile, keyfile): serve https instead
         self._arrivals = 0
         self._conn_log = {}
         self.pairs = []
@@ -495,6 +626,10 @@ class FixtureServer:
         """Bind, start serving in a daemon thread, return the port."""
         self._httpd = _TCPServer((HOST, self.port), _Handler)
         self._httpd.owner = self
+        if self.tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*self.tls)
+            self._httpd.socket = ctx.wrap_socket(self._httpd.socket, server_side=True)
         self.port = self._httpd.server_address[1]
         self.pairs = rebase_pairs(self.rebase, self.base) if self.rebase else []
         if self.log_file:
@@ -535,8 +670,8 @@ class FixtureServer:
 
     @property
     def base(self):
-        """http://127.0.0.1:PORT, without a trailing slash."""
-        return "http://%s:%d" % (HOST, self.port)
+        """http://127.0.0.1:PORT (https with tls), without a trailing slash."""
+        return "%s://%s:%d" % ("https" if self.tls else "http", HOST, self.port)
 
     def url(self, path="/"):
         return self.base + path

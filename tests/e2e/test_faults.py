@@ -45,7 +45,7 @@ class FaultyServerTest(E2ETestCase):
         rows = self.bm.table("orphans", self.db)
         self.assertSameSet({r["url"] for r in rows}, self.expected["orphans"], "orphans")
 
-    def test_failed_attempts_recorded(self):
+    def test_h18_failed_attempts_recorded(self):
         self.assertExit(self.result, 0)
         rows = fetch_rows(self.db)
         failed = [r for r in rows if fetch_failed(r[1], r[2])]
@@ -59,7 +59,7 @@ class FaultyServerTest(E2ETestCase):
         self.assertGreaterEqual(len(failed), served, "the server answered %d requests with 429 or 500, "
                                 "fetches records %d failures" % (served, len(failed)))
 
-    def test_retry_after_honoured(self):
+    def test_h17_retry_after_honoured(self):
         throttled = [r for r in self.log if r.status == 429]
         self.assertTrue(throttled, "no 429 was served")
         for r in throttled:

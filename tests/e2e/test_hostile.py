@@ -45,6 +45,9 @@ class HostileServerTest(E2ETestCase):
         self.assertTrue(hit, "%s is neither in broken nor a failed fetch" % path)
 
     def test_hostile_links(self):
+        """Matrix rows H07, H10, H13, H14, H19 and H21 (the 64 MiB page declares
+        its length) together; test_matrix_http.py has a test for each, named by
+        its id."""
         srv, db, r = self.crawl_links(FAILING + FETCHED)
         self.assertExit(r, 0)
         log = srv.requests()
@@ -68,7 +71,8 @@ class HostileServerTest(E2ETestCase):
 
     @unittest.skipUnless(os.environ.get(SLOW_ENV) == "1",
                          "slow: the crawler gives a silent server 15 s per attempt (set %s=1)" % SLOW_ENV)
-    def test_stall(self):
+    def test_h03_stall(self):
+        """Matrix H03: a server that reads the request and never answers."""
         srv, db, r = self.crawl_links(["/__stall"], timeout=STALL_BUDGET)
         self.assertExit(r, 0)
         broken, fetched, failed = self.outcomes(srv, db)

@@ -21,7 +21,7 @@ class PolitenessTest(E2ETestCase):
         short = [(log[i].target, log[i + 1].target, round(g, 3)) for i, g in enumerate(gaps) if g < least]
         self.assertEqual(short, [], "requests closer than %.1f s" % least)
 
-    def test_default_delay_one_second(self):
+    def test_h22_default_delay_one_second(self):
         srv = self.serve(self.site(10), rebase=gensite.BASE)
         proc = self.bm.start_crawl(srv.url("/"), os.path.join(self.tmp, "d.db"))
         stop_after(proc, srv, 15, timeout=40)
@@ -34,7 +34,7 @@ class PolitenessTest(E2ETestCase):
         self.assertEqual(server.open_max(srv.connections(), until), 1,
                          "more than one connection open to the host")
 
-    def test_robots_crawl_delay(self):
+    def test_h22_robots_crawl_delay(self):
         srv = self.serve(self.site(4, crawl_delay=2), rebase=gensite.BASE)
         proc = self.bm.start_crawl(srv.url("/"), os.path.join(self.tmp, "cd.db"))
         stop_after(proc, srv, 5, timeout=30)
@@ -42,7 +42,7 @@ class PolitenessTest(E2ETestCase):
         self.assertGreaterEqual(len(log), 3, "too few requests to judge: %s" % [r.target for r in log])
         self.assertGaps(log, 1.9)
 
-    def test_robots_503_fetches_nothing(self):
+    def test_r02_robots_503_fetches_nothing(self):
         srv = self.serve(self.site(4), rebase=gensite.BASE, robots_status=503)
         db = os.path.join(self.tmp, "r503.db")
         r = self.bm.crawl(srv.url("/"), db, "--delay", "0", timeout=90)
@@ -52,7 +52,7 @@ class PolitenessTest(E2ETestCase):
         if r.returncode == 0:
             self.assertEqual(self.bm.table("posts", db), [], "exit 0 after a 503 robots.txt must mean no posts")
 
-    def test_robots_404_allows_all(self):
+    def test_r01_robots_404_allows_all(self):
         srv = self.serve(self.site(4), rebase=gensite.BASE, robots_status=404)
         db = os.path.join(self.tmp, "r404.db")
         r = self.bm.crawl(srv.url("/"), db, "--delay", "0", timeout=90)

@@ -228,7 +228,8 @@ static void put_at(char *buf, size_t off, const char *s)
     memcpy(buf + off, s, strlen(s));
 }
 
-static void test_size_cap(void **state)
+/* Matrix R06: a 10 MiB robots.txt is read up to ROBOTS_MAX_BYTES only. */
+static void test_r06_size_cap(void **state)
 {
     size_t len = 10u * 1024 * 1024;
     char *buf = malloc(len);
@@ -260,6 +261,41 @@ static void test_size_cap(void **state)
     assert_int_equal(robots_allowed(r, "/x"), 0);
     robots_free(r);
     free(buf);
+}
+
+/* Matrix R07: junk gives no rules (allow all); what can be parsed is. */
+static void test_r07_garbage(void **state)
+{
+    static const char junk[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xd8\xff\xe0:\x00/";
+    static const char html[] =
+        "<!DOCTYPE html>\n<html><head><title>Error 500</title></head>\n"
+        "<body><h1>Disallow: everything</h1><p>User-agent: unknown</p></body></html>\n";
+    static const char bom[] = "\xEF\xBB\xBFUser-agent: *\r\nDisallow: /private\r\n";
+    static const char mixed[] = "\x01\x02\xfe\n<html>\nUser-agent: *\n\xff\xffjunk\nDisallow: /x\n";
+    struct robots *r;
+
+    (void)state;
+    r = robots_parse(TXT(junk), "blogmap");
+    assert_int_equal(robots_allowed(r, "/"), 1);
+    assert_int_equal(robots_allowed(r, "/any/path"), 1);
+    assert_true(robots_crawl_delay(r) < 0);
+    assert_int_equal(robots_sitemap_count(r), 0);
+    robots_free(r);
+
+    r = robots_parse(TXT(html), "blogmap");
+    assert_int_equal(robots_allowed(r, "/"), 1);
+    assert_int_equal(robots_allowed(r, "/everything"), 1);
+    robots_free(r);
+
+    r = robots_parse(TXT(bom), "blogmap");
+    assert_int_equal(robots_allowed(r, "/private/a"), 0);
+    assert_int_equal(robots_allowed(r, "/public"), 1);
+    robots_free(r);
+
+    r = robots_parse(TXT(mixed), "blogmap");
+    assert_int_equal(robots_allowed(r, "/x"), 0);
+    assert_int_equal(robots_allowed(r, "/y"), 1);
+    robots_free(r);
 }
 
 static void test_hostile_pattern(void **state)
@@ -307,7 +343,8 @@ int main(void)
         cmocka_unit_test(test_allowed_table),
         cmocka_unit_test(test_crawl_delay_table),
         cmocka_unit_test(test_sitemaps),
-        cmocka_unit_test(test_size_cap),
+        cmocka_unit_test(test_r06_size_cap),
+        cmocka_unit_test(test_r07_garbage),
         cmocka_unit_test(test_hostile_pattern),
         cmocka_unit_test(test_fixed_policies),
     };
