@@ -64,15 +64,24 @@ static void on_robots(const struct fetch_result *r, void *ctx)
     rf->body[rf->len] = '\0';
 }
 
-/* Fetch one URL synchronously (robots.txt, before the loop starts). */
+/* Fetch robots.txt synchronously, before the loop starts, with a fetcher of
+ * its own that keeps the first ROBOTS_MAX_BYTES of a longer file (RFC 9309
+ * 2.5) rather than failing it. */
 static int fetch_one(struct crawler *c, const char *url, struct robots_fetch *rf)
 {
-    int rc = fetch_add(c->fetcher, url, 0, NULL, NULL);
-    while (rc == FETCH_OK && fetch_pending(c->fetcher) > 0) {
-        int n = fetch_poll(c->fetcher, 1000, on_robots, rf);
+    struct fetch_opts fo = {.user_agent = c->opts->user_agent, .mirror_dir = c->opts->mirror_dir,
+                            .max_connections = 1, .max_body = ROBOTS_MAX_BYTES,
+                            .keep_prefix = 1};
+    struct fetcher *f = NULL;
+    int rc = fetch_new(&fo, &f);
+    if (rc == FETCH_OK)
+        rc = fetch_add(f, url, 0, NULL, NULL);
+    while (rc == FETCH_OK && fetch_pending(f) > 0) {
+        int n = fetch_poll(f, 1000, on_robots, rf);
         if (n < 0)
             rc = n;
     }
+    fetch_free(f);
     store_log_fetch(c->store, 0, url, crawl_now(), rf->status,
                     rf->error ? fetch_strerror(rf->error) : NULL, rf->location, rf->len, 0);
     return rc;

@@ -264,7 +264,8 @@ static int easy_setup(struct fetcher *f, struct xfer *x)
     bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->timeout_ms) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->stall_seconds) != CURLE_OK;
-    bad |= curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body) != CURLE_OK;
+    if (!o->keep_prefix)        /* refuse a declared size at once (H21) */
+        bad |= curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_WRITEDATA, x) != CURLE_OK;
@@ -311,8 +312,10 @@ int fetch_pending(const struct fetcher *f)
     return f->pending;
 }
 
-static int map_curl_error(CURLcode rc, const struct xfer *x)
+static int map_curl_error(CURLcode rc, const struct xfer *x, int keep_prefix)
 {
+    if (x->body.overflow && keep_prefix)
+        return FETCH_OK;        /* the prefix is what was asked for */
     if (x->body.overflow || rc == CURLE_FILESIZE_EXCEEDED)
         return FETCH_ETOOBIG;
     switch (rc) {
@@ -345,7 +348,7 @@ static void unlink_live(struct fetcher *f, struct xfer *x)
     }
 }
 
-static void finish_live(struct xfer *x, CURLcode rc,
+static void finish_live(struct xfer *x, CURLcode rc, int keep_prefix,
                         fetch_done_fn done, void *ctx)
 {
     struct fetch_result r = {0};
@@ -360,7 +363,7 @@ static void finish_live(struct xfer *x, CURLcode rc,
     curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME, &secs);
     if (curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &retry) != CURLE_OK)
         retry = -1;
-    r.error = x->header_overflow ? FETCH_EPROTO : map_curl_error(rc, x);
+    r.error = x->header_overflow ? FETCH_EPROTO : map_curl_error(rc, x, keep_prefix);
     if (r.error != FETCH_OK)
         r.errmsg = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
     r.content_type = ctype;
@@ -493,7 +496,7 @@ int fetch_poll(struct fetcher *f, int timeout_ms, fetch_done_fn done, void *ctx)
         curl_multi_remove_handle(f->multi, x->easy);
         unlink_live(f, x);
         f->pending--;
-        finish_live(x, rc, done, ctx);
+        finish_live(x, rc, f->opts.keep_prefix, done, ctx);
         xfer_free(x);
         count++;
     }

@@ -30,6 +30,9 @@ struct fetch_opts {
     long stall_seconds;         /* abort below 1 byte/s for this long, default 15 */
     size_t max_body;            /* decoded bytes, default 8 MiB */
     int max_connections;        /* total open connections, default 8 */
+    int keep_prefix;            /* 1: a body past max_body is cut there and returned
+                                 * as FETCH_OK (robots.txt: the first 500 KiB count),
+                                 * whatever Content-Length declares */
 };
 
 struct fetch_result {

@@ -518,11 +518,6 @@ class MatrixHttpTest(E2ETestCase):
         self.assertGreaterEqual(len(chain), MAX_HOPS + 1, "gave up before five redirects: %s" % chain)
         self.assertNotIn("/moved-robots.txt", [x.target for x in srv.requests()])
 
-    # Needs crawler/crawl.c (load_robots) to accept a robots.txt fetch that hit
-    # the body cap (FETCH_ETOOBIG with status 200) and parse the first
-    # ROBOTS_MAX_BYTES of it; today a robots.txt over 8 MiB reads as
-    # "unreachable" and forbids the whole site.
-    @unittest.expectedFailure
     def test_r06_robots_10mib(self):
         text = "User-agent: *\nDisallow: /private/\n" + ("#" * 63 + "\n") * (10 * 1024 * 1024 // 64)
         srv = self.serve(self.robots_site("r06"), robots_text=text)
