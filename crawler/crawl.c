@@ -250,6 +250,24 @@ static int free_slot(const struct crawler *c)
     return -1;
 }
 
+/* A job queued under an earlier robots.txt (a resumed crawl, a new round)
+ * is asked again of this run's: a page it now forbids is not fetched. One
+ * never fetched is marked skipped; one already stored keeps what it has
+ * (recorded as a failed revalidation). Releases JOB and returns 0 then. */
+static int crawl_robots_allow(struct crawler *c, struct store_job *job)
+{
+    char *path = NULL;
+    int ok = url_path_query(job->url, &path) != URL_OK || robots_allowed(c->robots, path);
+    free(path);
+    if (ok)
+        return 1;
+    struct store_outcome o = {.state = job->recheck ? "failed" : "skipped",
+                              .error = "disallowed by robots.txt"};
+    crawl_failed(c, store_page_finish(c->store, job->id, &o));
+    store_job_release(job);
+    return 0;
+}
+
 /* Start as many due requests as politeness allows. */
 static int start_due(struct crawler *c, double now)
 {
@@ -267,6 +285,8 @@ static int start_due(struct crawler *c, double now)
             return rc;
         if (n == 0)
             break;
+        if (!crawl_robots_allow(c, &job))
+            continue;       /* this run's robots.txt forbids a page queued before */
         c->inflight[slot] = job;
         /* Pages are asked conditionally; sitemaps and feeds always whole, since
          * their lastmod dates are what spares the posts a request. */

@@ -535,12 +535,6 @@ class MatrixHttpTest(E2ETestCase):
         seen = [x.target for x in srv.requests()]
         self.assertIn("/private/a.html", seen, "an HTML robots.txt should give no rules (allow all)")
 
-    # Needs crawler/crawl.c: a new round (store_round_begin/store_frontier_requeue)
-    # puts every stored page back in the queue without asking robots.txt, so a
-    # rule added since the last crawl is ignored. The loop should check
-    # robots_allowed() on each job it takes from the frontier (or seed() drop
-    # the requeued URLs the fresh robots.txt forbids, marking them skipped).
-    @unittest.expectedFailure
     def test_r08_robots_refetched_on_resume(self):
         root = self.robots_site("r08")
         db = os.path.join(self.tmp, "r08.db")
