@@ -38,6 +38,7 @@ struct crawl_parse_task {
     size_t body_len;
     char *url, *content_type, *etag, *last_modified;
     long status;
+    int nofollow;                   /* the X-Robots-Tag header said nofollow */
     unsigned long long body_hash;
     int rc;                         /* extract_page()'s answer */
     struct extract_page *page;

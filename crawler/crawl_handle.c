@@ -326,6 +326,8 @@ static void handle_extracted(struct crawler *c, const struct store_job *j,
         return;
     }
     crawl_limit_hit(c, CRAWL_LIMIT_LINKS, (long)p->links_dropped);
+    if (r->nofollow)
+        p->nofollow = 1;    /* X-Robots-Tag, as <meta name=robots> would say */
     char *alias = page_alias(c, p, j->url);
     int post = !alias && p->content_blocks <= 1 &&
                (crawl_is_post_path(c, j->url) || (!c->opts->post_pattern && p->og_article &&
@@ -340,7 +342,8 @@ static void handle_extracted(struct crawler *c, const struct store_job *j,
     }
     if (alias && j->hops + 1 <= CRAWL_MAX_HOPS)
         crawl_failed(c, crawl_enqueue(c, alias, STORE_PAGE, j->depth, j->hops + 1));
-    for (size_t i = 0; i < p->n_links && !c->failed && crawl_follows_listings(c); i++)
+    for (size_t i = 0; i < p->n_links && !c->failed && !p->nofollow && crawl_follows_listings(c);
+         i++)
         crawl_discover(c, p->links[i], STORE_PAGE, j->depth + 1, j->id);
     for (size_t i = 0; i < p->n_feeds && !c->failed; i++)
         crawl_discover(c, p->feeds[i], STORE_FEED, j->depth + 1, 0);
@@ -374,6 +377,7 @@ static int handle_page(struct crawler *c, const struct store_job *j, const struc
         t->etag = dup_or_null(r->etag);
         t->last_modified = dup_or_null(r->last_modified);
         t->status = r->status;
+        t->nofollow = r->nofollow;
         t->body_hash = c->body_hash;
         crawl_parser_submit(c->parser, t);
         c->parsing++;
@@ -391,7 +395,7 @@ void crawl_handle_parsed(struct crawler *c, const struct store_job *j, struct cr
     struct fetch_result r = {.tag = t->slot, .url = j->url, .status = t->status,
                              .content_type = t->content_type, .etag = t->etag,
                              .last_modified = t->last_modified, .body_len = t->body_len,
-                             .retry_after = -1};
+                             .retry_after = -1, .nofollow = t->nofollow};
     c->parsing--;
     c->body_hash = t->body_hash;
     snprintf(c->last_url, sizeof(c->last_url), "%s", j->url);

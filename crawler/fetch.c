@@ -38,6 +38,7 @@ struct xfer {
     size_t header_bytes;
     int header_overflow;
     char *etag, *last_modified;
+    int nofollow;               /* X-Robots-Tag said nofollow or none */
     char errbuf[CURL_ERROR_SIZE];
     struct xfer *next;              /* mirror queue / live list */
 };
@@ -148,6 +149,11 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userp)
         free(x->etag);
         free(x->last_modified);
         x->etag = x->last_modified = NULL;
+        x->nofollow = 0;
+    } else if ((v = header_value(ptr, n, "X-Robots-Tag"))) {
+        /* "nofollow", "none", or "agent: nofollow" (any agent: we keep to all) */
+        x->nofollow |= strcasestr(v, "nofollow") != NULL || strcasestr(v, "none") != NULL;
+        free(v);
     } else if ((v = header_value(ptr, n, "ETag"))) {
         free(x->etag);
         x->etag = v;
@@ -369,6 +375,7 @@ static void finish_live(struct xfer *x, CURLcode rc, int keep_prefix,
     r.content_type = ctype;
     r.location = (r.status >= 300 && r.status < 400) ? loc : NULL;
     r.etag = x->etag;
+    r.nofollow = x->nofollow;
     r.last_modified = x->last_modified;
     r.body = x->body.data ? x->body.data : "";
     r.body_len = x->body.len;

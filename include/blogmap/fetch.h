@@ -49,6 +49,7 @@ struct fetch_result {
     size_t body_len;
     long retry_after;           /* seconds from Retry-After, -1 when absent */
     double seconds;             /* time the transfer took */
+    int nofollow;               /* X-Robots-Tag: nofollow (or none) */
 };
 
 typedef void (*fetch_done_fn)(const struct fetch_result *res, void *ctx);

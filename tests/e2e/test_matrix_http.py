@@ -290,13 +290,10 @@ class MatrixHttpTest(E2ETestCase):
         row = pages_row(self.db, self.srv.url("/nofollow.html"))
         self.assertEqual((row["state"], row["title"]), ("done", "nofollow"), "the page itself must be stored")
 
-    # Needs crawl_handle to honour X-Robots-Tag: fetch.c would have to pass the
-    # header on (a field in struct fetch_result, include/blogmap/fetch.h) and
-    # crawler/crawl_handle.c to drop the page's links when it says nofollow.
-    @unittest.expectedFailure
     def test_r10_x_robots_tag_nofollow(self):
         self.shared("/__x-robots")
         paths = {urlsplit(r.target).path for r in self.log}
+        self.assertIn("/__x-robots", paths, "control: the page itself was not fetched")
         self.assertNotIn("/__x-robots-secret", paths, "a link on an 'X-Robots-Tag: nofollow' page was fetched")
 
     # ---- a crawl each -----------------------------------------------------
