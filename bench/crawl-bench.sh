@@ -392,6 +392,7 @@ run() {  # NAME OK_EXIT_CODES CMD... ({out} is the tool's own empty directory)
 # --via pages where blogmap has it: this is the page crawl (the site has no feed).
 via=
 if "$bin" crawl --help 2>&1 | grep -q -- '--via'; then via="--via pages"; fi
+if "$bin" crawl --help 2>&1 | grep -q -- '--allow-loopback'; then via="$via --allow-loopback"; fi
 # shellcheck disable=SC2086 # $via is empty or two words
 run blogmap 0 "$bin" crawl "$base/" --db "{out}/blog.db" --delay 0 -q $via
 names=blogmap

@@ -71,7 +71,7 @@ static int fetch_one(struct crawler *c, const char *url, struct robots_fetch *rf
 {
     struct fetch_opts fo = {.user_agent = c->opts->user_agent, .mirror_dir = c->opts->mirror_dir,
                             .max_connections = 1, .max_body = ROBOTS_MAX_BYTES,
-                            .keep_prefix = 1};
+                            .keep_prefix = 1, .allow_private = c->opts->allow_private};
     struct fetcher *f = NULL;
     int rc = fetch_new(&fo, &f);
     if (rc == FETCH_OK)
@@ -406,7 +406,8 @@ static int run_loop(struct crawler *c)
 
 static int setup(struct crawler *c, const struct crawl_opts *o, char **start)
 {
-    struct fetch_opts fo = {.user_agent = o->user_agent, .mirror_dir = o->mirror_dir};
+    struct fetch_opts fo = {.user_agent = o->user_agent, .mirror_dir = o->mirror_dir,
+                            .allow_private = o->allow_private};
     int rc;
     if (url_normalize(NULL, o->start_url, start) != URL_OK ||
         url_origin(*start, &c->origin) != URL_OK ||

@@ -19,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #define FETCH_MAX_HEADER_BYTES (64 * 1024)
@@ -39,6 +42,8 @@ struct xfer {
     int header_overflow;
     char *etag, *last_modified;
     int nofollow;               /* X-Robots-Tag said nofollow or none */
+    int blocked;                /* a connection to a private address was refused */
+    int allow_private;
     char errbuf[CURL_ERROR_SIZE];
     struct xfer *next;              /* mirror queue / live list */
 };
@@ -250,6 +255,47 @@ static struct curl_slist *conditional_headers(const char *inm, const char *ims)
     return list;
 }
 
+/* 1 for an address a crawl of the public web must not reach (matrix H16):
+ * loopback, RFC 1918 and CGNAT ranges, link-local, "this network",
+ * multicast and reserved; IPv6 loopback, unspecified, unique-local,
+ * link-local, multicast, and IPv4-mapped forms of the above. */
+static int private_v4(const unsigned char *a)
+{
+    return a[0] == 127 || a[0] == 10 || a[0] == 0 || (a[0] == 172 && (a[1] & 0xf0) == 16) ||
+           (a[0] == 192 && a[1] == 168) || (a[0] == 169 && a[1] == 254) ||
+           (a[0] == 100 && (a[1] & 0xc0) == 64) || a[0] >= 224;
+}
+
+static int private_address(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return private_v4((const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr);
+    if (sa->sa_family != AF_INET6)
+        return 1;
+    const unsigned char *a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    static const unsigned char zero[15] = {0};
+    if (!memcmp(a, mapped, 12))
+        return private_v4(a + 12);
+    if (!memcmp(a, zero, 15) && (a[15] == 0 || a[15] == 1))
+        return 1;                                   /* :: and ::1 */
+    return (a[0] & 0xfe) == 0xfc || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) || a[0] == 0xff;
+}
+
+/* libcurl asks for each new connection's socket here, with the address it is
+ * about to connect to (after DNS, so a name that resolves to 127.0.0.1 is
+ * caught too). */
+static curl_socket_t open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+    struct xfer *x = clientp;
+    (void)purpose;
+    if (!x->allow_private && private_address(&addr->addr)) {
+        x->blocked = 1;
+        return CURL_SOCKET_BAD;
+    }
+    return socket(addr->family, addr->socktype, addr->protocol);
+}
+
 /* Set every option of one transfer; any failure is reported as FETCH_EINIT. */
 static int easy_setup(struct fetcher *f, struct xfer *x)
 {
@@ -273,6 +319,8 @@ static int easy_setup(struct fetcher *f, struct xfer *x)
     if (!o->keep_prefix)        /* refuse a declared size at once (H21) */
         bad |= curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_WRITEDATA, x) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK;
@@ -291,6 +339,7 @@ int fetch_add(struct fetcher *f, const char *url, long tag,
     x->tag = tag;
     x->url = xstrdup(url);
     x->body.max = f->opts.max_body;
+    x->allow_private = f->opts.allow_private;
     if (f->mirror_dir) {
         if (f->mirror_tail)
             f->mirror_tail->next = x;
@@ -320,6 +369,8 @@ int fetch_pending(const struct fetcher *f)
 
 static int map_curl_error(CURLcode rc, const struct xfer *x, int keep_prefix)
 {
+    if (x->blocked)
+        return FETCH_EBLOCKED;
     if (x->body.overflow && keep_prefix)
         return FETCH_OK;        /* the prefix is what was asked for */
     if (x->body.overflow || rc == CURLE_FILESIZE_EXCEEDED)

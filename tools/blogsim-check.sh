@@ -27,17 +27,17 @@ score() {  # name db
 }
 port=$((20000 + $$ % 20000))
 run clean $port ""
-s=$(date +%s.%N); "$bin" crawl "http://127.0.0.1:$port/" --db "$t/clean.db" --delay 0 -q ${VIA:+--via "$VIA"}
+s=$(date +%s.%N); "$bin" crawl --allow-loopback "http://127.0.0.1:$port/" --db "$t/clean.db" --delay 0 -q ${VIA:+--via "$VIA"}
 echo "== clean ($posts posts): $(awk "BEGIN{print $(date +%s.%N) - $s}") s"; score clean "$t/clean.db"
 run faults $((port + 1)) "err500=0.05,r429=0.02,reset=0.01,slow=0.01,badutf8=0.01"
-s=$(date +%s.%N); "$bin" crawl "http://127.0.0.1:$((port + 1))/" --db "$t/faults.db" --delay 0 -q ${VIA:+--via "$VIA"}
+s=$(date +%s.%N); "$bin" crawl --allow-loopback "http://127.0.0.1:$((port + 1))/" --db "$t/faults.db" --delay 0 -q ${VIA:+--via "$VIA"}
 echo "== faults: $(awk "BEGIN{print $(date +%s.%N) - $s}") s"; score faults "$t/faults.db"
 echo "   failed fetches recorded: $(sqlite3 "$t/faults.db" "select count(*) from fetches where status <> 200 and status not between 300 and 399 and status <> 404")"
 for i in 1 2 3 4 5 6; do
-    timeout -s KILL "0.$((i + 2))" "$bin" crawl "http://127.0.0.1:$port/" --db "$t/kill.db" \
+    timeout -s KILL "0.$((i + 2))" "$bin" crawl --allow-loopback "http://127.0.0.1:$port/" --db "$t/kill.db" \
         --delay 0 -q 2>/dev/null || true
 done
-"$bin" crawl "http://127.0.0.1:$port/" --db "$t/kill.db" --delay 0 -q
+"$bin" crawl --allow-loopback "http://127.0.0.1:$port/" --db "$t/kill.db" --delay 0 -q
 "$bin" edges --db "$t/kill.db" --format tsv >"$t/kill.tsv"
 "$bin" edges --db "$t/clean.db" --format tsv >"$t/clean.tsv"
 if cmp -s "$t/kill.tsv" "$t/clean.tsv"; then k=same; else k=DIFFERENT; fi

@@ -30,6 +30,8 @@ struct fetch_opts {
     long stall_seconds;         /* abort below 1 byte/s for this long, default 15 */
     size_t max_body;            /* decoded bytes, default 8 MiB */
     int max_connections;        /* total open connections, default 8 */
+    int allow_private;          /* 1: also connect to loopback and private-network
+                                 * addresses (refused by default: FETCH_EBLOCKED) */
     int keep_prefix;            /* 1: a body past max_body is cut there and returned
                                  * as FETCH_OK (robots.txt: the first 500 KiB count),
                                  * whatever Content-Length declares */
