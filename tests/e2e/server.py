@@ -30,8 +30,10 @@ fault_paths (a regex searched in the path) says otherwise.
 
 Strain (a host under load, for the pacing tests), counted over requests
 other than /robots.txt, in arrival order:
-    strain=("latency", N, SECS)   from the Nth request on, every answer waits SECS
-    strain=("busy", N, K)         requests N .. N+K-1 get 503 with no Retry-After
+    strain=("latency", N, SECS[, CALM])   from the Nth request on, every answer waits SECS
+    strain=("busy", N, K[, CALM])   requests N .. N+K-1 get 503 with no Retry-After
+    CALM (default 0) is the wait of every other answer, so that a crawler's
+    parallel requests overlap at the server before the strain.
 Connections are logged with their open and close times (connections()).
 tls=(CERTFILE, KEYFILE) serves https with that certificate (H23).
 
@@ -735,11 +737,13 @@ class FixtureServer:
         with self._lock:
             n = self._arrivals
             self._arrivals += 1
-        kind, start, value = self.strain
+        kind, start, value = self.strain[:3]
         if kind == "latency" and n >= start:
             return ("latency", value)
         if kind == "busy" and start <= n < start + value:
             return ("busy",)
+        if len(self.strain) > 3 and self.strain[3]:
+            return ("latency", self.strain[3])     # the calm latency outside the strain
         return None
 
     def _fault(self, path):

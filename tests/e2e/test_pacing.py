@@ -23,7 +23,9 @@ class PacingTest(E2ETestCase):
 
     def test_rising_latency(self):
         start, latency = 30, 0.3
-        srv = self.serve(self.site(40), rebase=gensite.BASE, strain=("latency", start, latency))
+        # answers take 20 ms before the strain, so four requests at once show
+        srv = self.serve(self.site(40), rebase=gensite.BASE,
+                         strain=("latency", start, latency, 0.02))
         db = os.path.join(self.tmp, "lat.db")
         r = self.bm.crawl(srv.url("/"), db, "--delay", "0", "--concurrency", "4", timeout=120)
         self.assertExit(r, 0)
@@ -42,7 +44,7 @@ class PacingTest(E2ETestCase):
 
     def test_busy_answers(self):
         start, busy = 30, 3
-        srv = self.serve(self.site(50), rebase=gensite.BASE, strain=("busy", start, busy))
+        srv = self.serve(self.site(50), rebase=gensite.BASE, strain=("busy", start, busy, 0.02))
         db = os.path.join(self.tmp, "busy.db")
         r = self.bm.crawl(srv.url("/"), db, "--delay", "0", "--concurrency", "4", timeout=120)
         self.assertExit(r, 0)

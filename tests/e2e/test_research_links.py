@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import gensite
 import server
-from run import (SLOW_ENV, E2ETestCase, binary, parse_csv, parse_tsv, same_title, sanitized,
+from run import (SLOW_ENV, Blogmap, E2ETestCase, binary, parse_csv, parse_tsv, same_title, sanitized,
                  scaled)
 
 POSTS = scaled(2000 if os.environ.get(SLOW_ENV) == "1" else 600, 150)
@@ -93,8 +93,8 @@ class ResearchLinksTest(E2ETestCase):
         gensite.generate(cls.fixture, posts=POSTS, seed=11, hidden=HIDDEN)
         srv = cls.class_server(cls.fixture, rebase=gensite.BASE)
         cls.db = os.path.join(cls.tmp, "links.db")
-        cls.crawl = subprocess.run([binary(), "crawl", srv.url("/"), "--db", cls.db, "--delay", "0",
-                                    "--quiet"], capture_output=True, timeout=600)
+        argv = [binary()] + Blogmap().crawl_argv(srv.url("/"), cls.db, "--delay", "0", "--quiet")
+        cls.crawl = subprocess.run(argv, capture_output=True, timeout=600)
         srv.stop()
         base = srv.base
         cls.rebase = staticmethod(lambda s: server.rebase_text(s, gensite.BASE, base))
