@@ -333,7 +333,10 @@ static int configure(struct store *s, int flags)
     }
     if ((flags & STORE_EXISTING) && (rc = check_ours(s)))
         return rc;
-    if ((rc = store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")))
+    /* journal_size_limit: a WAL that grew while a reader held it open (S05)
+     * is cut back to 64 MiB once a checkpoint gets through */
+    if ((rc = store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                            " PRAGMA journal_size_limit = 67108864;")))
         return rc;
     if ((rc = has_counts(s)) < 0)
         return rc;

@@ -119,12 +119,22 @@ class MatrixStoreTest(E2ETestCase):
         once holding the write lock for a second, while the crawler runs: the
         crawler waits its turn (busy timeout, BEGIN IMMEDIATE) instead of
         failing with SQLITE_BUSY, and neither side sees an error."""
-        _, srv, url = self.site(scaled(600, 200))
+        _, srv, url = self.site(scaled(400, 200))
         ref, _ = self.reference(srv, url)
         db = os.path.join(self.tmp, "shared.db")
-        proc = self.bm.start_crawl(url, db, "--delay", "0.002")
+        # paced so the crawl outlasts the writer's turns (a page every 10 ms)
+        proc = self.bm.start_crawl(url, db, "--delay", "0.01")
         errors, writes = [], 0
         while proc.running() and not os.path.exists(db + "-wal"):
+            time.sleep(0.02)
+        # the -wal file comes before the schema: wait until the crawler has made it
+        while proc.running():
+            try:
+                with sqlite3.connect(db, timeout=5) as probe:
+                    if probe.execute("SELECT 1 FROM sqlite_master WHERE name = 'pages'").fetchone():
+                        break
+            except sqlite3.Error:
+                pass
             time.sleep(0.02)
         c = sqlite3.connect(db, timeout=10, isolation_level=None)
         try:
