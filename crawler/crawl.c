@@ -316,6 +316,11 @@ static int end_batch(struct crawler *c, int force)
         return c->failed;
     }
     int rc = crawl_limits_save(c);
+    if (!rc && c->changed && !c->resolve_marked) {
+        /* until the edges are rebuilt, a later run must rebuild them */
+        rc = store_meta_set(c->store, CRAWL_RESOLVE_KEY, "1");
+        c->resolve_marked = !rc;
+    }
     if (rc) {
         store_rollback(c->store);
         snprintf(c->err, sizeof(c->err), "%s", store_errmsg(c->store));
@@ -451,6 +456,15 @@ static int load_feed_full(struct crawler *c)
     return rc;
 }
 
+/* Whether the edges were rebuilt after the last change any run made. */
+static int resolved_before(struct store *s)
+{
+    char *v = NULL;
+    int yes = store_meta_get(s, CRAWL_RESOLVE_KEY, &v) == STORE_OK && v && !strcmp(v, "0");
+    free(v);
+    return yes;
+}
+
 int crawl_run(struct store *s, const struct crawl_opts *o, struct crawl_progress *summary,
               char **errmsg)
 {
@@ -471,9 +485,13 @@ int crawl_run(struct store *s, const struct crawl_opts *o, struct crawl_progress
             snprintf(c.err, sizeof(c.err), "%s", store_errmsg(s));
         rc = rc ? CRAWL_ESTORE : run_loop(&c);
     }
-    if (!rc && store_resolve(s) != STORE_OK) {
-        snprintf(c.err, sizeof(c.err), "%s", store_errmsg(s));
-        rc = CRAWL_ESTORE;
+    /* an unchanged re-crawl keeps the edges it has (resolving is most of
+     * its time); a fresh or resumed database is always resolved */
+    if (!rc && (c.changed || !resolved_before(s))) {
+        if (store_resolve(s) != STORE_OK || store_meta_set(s, CRAWL_RESOLVE_KEY, "0") != STORE_OK) {
+            snprintf(c.err, sizeof(c.err), "%s", store_errmsg(s));
+            rc = CRAWL_ESTORE;
+        }
     }
     crawl_parser_stop(c.parser);
     c.parser = NULL;

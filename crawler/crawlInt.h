@@ -112,6 +112,8 @@ struct crawler {
     double delay;                   /* effective: max(--delay, Crawl-delay) */
     double next_start;              /* no request may start before this */
     int in_txn;
+    int changed;                    /* this run wrote something the edges depend on */
+    int resolve_marked;             /* ...and said so in meta (CRAWL_RESOLVE_KEY) */
     double batch_started;           /* when the open transaction began */
     int batch_pages;                /* fetches handled in it */
     int failed;                     /* a store error stops the crawl */
@@ -132,6 +134,7 @@ struct crawler {
 };
 
 #define CRAWL_FEED_FULL_KEY "feed_full_round"   /* meta: the round feed_full was set */
+#define CRAWL_RESOLVE_KEY "resolve_needed"      /* meta: "1" while edges lag the pages */
 
 /* Rewrite URL onto the start origin when its host is the blog's (or an
  * alias, or the other scheme of it); returns a malloc'd URL and sets

@@ -53,6 +53,7 @@ static void store_entry(struct crawler *c, const struct store_job *job,
     struct store_outcome o = {.state = "done", .status = 200, .content_type = CRAWL_FEED_CTYPE,
                               .bytes = len, .body_hash = hash};
     crawl_failed(c, store_page_set_post(c->store, job->id, &sp));
+    c->changed = 1;
     crawl_store_body_links(c, job->id, p, depth + 1, 1);
     if (!c->failed)
         crawl_failed(c, store_page_finish(c->store, job->id, &o));

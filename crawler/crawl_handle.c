@@ -85,6 +85,15 @@ char *crawl_scope(const struct crawler *c, const char *url, int *internal)
     char *auth = NULL, *path = NULL, *out = NULL;
     int ok = 0;
     *internal = 0;
+    size_t n0 = strlen(c->origin);
+    if (!strncmp(url, c->origin, n0) && url[n0] == '/') {
+        /* normalised and on the start origin already: it is its own form */
+        *internal = 1;
+        out = strdup(url);
+        if (!out)
+            abort();
+        return out;
+    }
     if (url_authority(url, &auth) != URL_OK || url_path_query(url, &path) != URL_OK)
         goto out;
     ok = same_host(auth, c->authority);
@@ -139,6 +148,8 @@ int crawl_enqueue(struct crawler *c, const char *url, int kind, int depth, int h
         rc = store_frontier_add(c->store, url, kind, depth, hops, &added);
         if (added && kind == STORE_PAGE)
             crawl_pattern_count(c, url);
+        if (added)
+            c->changed = 1;
     }
     free(path);
     free(full);
@@ -191,7 +202,12 @@ static void finish(struct crawler *c, const struct store_job *j, const struct fe
         .state = state, .status = r->status, .error = error, .redirect_to = redirect_to,
         .content_type = r->content_type, .etag = r->etag, .last_modified = r->last_modified,
         .bytes = r->body_len, .body_hash = c->body_hash};
+    int same = 0;
+    if (j->kind == STORE_PAGE)      /* a 404 or a redirect seen again changes nothing */
+        crawl_failed(c, store_page_same(c->store, j->id, &o, &same));
     crawl_failed(c, store_page_finish(c->store, j->id, &o));
+    if (j->kind == STORE_PAGE && !same)
+        c->changed = 1;     /* a page's state or target: edges are rebuilt */
     c->budget_used++;
     if (strcmp(state, "done") != 0 || r->status >= 400)
         c->prog.errors++;
@@ -242,10 +258,14 @@ static void handle_redirect(struct crawler *c, const struct store_job *j,
 void crawl_listed(struct crawler *c, const char *url, const char *lastmod, int depth)
 {
     int internal;
+    long id = 0;
     char *u = crawl_scope(c, url, &internal);
-    if (u)
+    if (!u)
+        return;
+    crawl_failed(c, store_page_id(c->store, u, &id));
+    if (!id && !c->failed)      /* a page already known needs no queueing */
         crawl_failed(c, crawl_enqueue(c, u, STORE_PAGE, depth, 0));
-    if (u && !c->failed)
+    if (!c->failed)
         crawl_failed(c, store_sitemap_lastmod(c->store, u, lastmod));
     free(u);
 }
@@ -325,6 +345,7 @@ static void handle_extracted(struct crawler *c, const struct store_job *j,
         finish(c, j, r, "done", extract_strerror(rc), NULL);
         return;
     }
+    c->changed = 1;         /* new or changed content: its links and text are rewritten */
     crawl_limit_hit(c, CRAWL_LIMIT_LINKS, (long)p->links_dropped);
     if (r->nofollow)
         p->nofollow = 1;    /* X-Robots-Tag, as <meta name=robots> would say */

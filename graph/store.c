@@ -910,6 +910,26 @@ int store_add_nav_id(struct store *s, long src_id, long dst_id)
     return step_done(s, st);
 }
 
+int store_page_same(struct store *s, long id, const struct store_outcome *o, int *same)
+{
+    sqlite3_stmt *st;
+    /* not the state: a page taken from the queue reads 'inflight' */
+    int rc = store_stmt(s, SLOT_SAME, "SELECT fetched_at IS NOT NULL AND status IS ?3"
+                        " AND redirect_to IS ?4 FROM pages WHERE id = ?1", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 3, o->status);
+    bind_text(st, 4, o->redirect_to);
+    *same = 0;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *same = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : store_fail(s, STORE_ESQL);
+}
+
 int store_page_id(struct store *s, const char *url, long *id)
 {
     sqlite3_stmt *st;

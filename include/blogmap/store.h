@@ -145,6 +145,10 @@ int store_add_nav(struct store *s, long src_id, const char *url);
 /* The same for a page whose id is known (store_page_id). */
 int store_add_nav_id(struct store *s, long src_id, long dst_id);
 
+/* *SAME = 1 when page ID was fetched before with the status and redirect
+ * target O records: a revalidation (404, 3xx) that changes nothing. */
+int store_page_same(struct store *s, long id, const struct store_outcome *o, int *same);
+
 /* The id of the page at URL in *ID, 0 when it is not a known page. */
 int store_page_id(struct store *s, const char *url, long *id);
 
