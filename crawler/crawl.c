@@ -228,6 +228,7 @@ static void drain_parsed(struct crawler *c, int wait_ms)
         int slot = t->slot;
         if (c->failed || begin_batch(c)) {
             c->parsing--;
+            c->parse_bytes -= t->body_len;
             crawl_parse_task_free(t);
             continue;
         }
@@ -273,6 +274,7 @@ static int start_due(struct crawler *c, double now)
 {
     long budget = c->opts->max_pages > 0 ? c->opts->max_pages : CRAWL_DEFAULT_PAGES;
     while (fetch_pending(c->fetcher) < crawl_pace_cap(c) && now >= c->next_start &&
+           c->parse_bytes < CRAWL_PARSE_BYTES &&
            c->budget_used + fetch_pending(c->fetcher) + c->parsing < budget) {
         struct store_job job = {0};
         int n = 0, slot = free_slot(c);

@@ -64,6 +64,9 @@ void crawl_parser_stop(struct crawl_parser *p);
  * flight (reading pages on this thread too was tried: two parsing threads
  * cost more CPU than they saved on 2 cores). */
 #define CRAWL_PARSE_BACKLOG 64
+/* ...and no new fetch starts while their bodies hold this many bytes (a few
+ * 8 MiB pages would otherwise pile up in memory). */
+#define CRAWL_PARSE_BYTES ((size_t)24 << 20)
 
 /* Up to this many pages handled within this many seconds share one
  * transaction: a kill loses at most that much work, which the resumed crawl
@@ -109,6 +112,7 @@ struct crawler {
     int n_fetch;                    /* fetches at once (--concurrency) */
     struct crawl_parser *parser;    /* the parse worker, or NULL: parse inline */
     int parsing;                    /* tasks with the worker */
+    size_t parse_bytes;             /* their bodies' bytes */
     double delay;                   /* effective: max(--delay, Crawl-delay) */
     double next_start;              /* no request may start before this */
     int in_txn;

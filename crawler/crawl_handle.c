@@ -402,6 +402,7 @@ static int handle_page(struct crawler *c, const struct store_job *j, const struc
         t->body_hash = c->body_hash;
         crawl_parser_submit(c->parser, t);
         c->parsing++;
+        c->parse_bytes += t->body_len;
         return 1;
     }
     struct extract_page *p = NULL;
@@ -418,6 +419,7 @@ void crawl_handle_parsed(struct crawler *c, const struct store_job *j, struct cr
                              .last_modified = t->last_modified, .body_len = t->body_len,
                              .retry_after = -1, .nofollow = t->nofollow};
     c->parsing--;
+    c->parse_bytes -= t->body_len;
     c->body_hash = t->body_hash;
     snprintf(c->last_url, sizeof(c->last_url), "%s", j->url);
     handle_extracted(c, j, &r, t->rc, t->page);

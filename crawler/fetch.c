@@ -85,6 +85,8 @@ static int buf_append(struct buf *b, const char *data, size_t n)
         size_t cap = b->cap ? b->cap : 16384;
         while (cap < b->len + n + 1)
             cap *= 2;
+        if (cap > b->max + 1)
+            cap = b->max + 1;       /* never twice the cap: 8 MiB, not 16 */
         char *p = realloc(b->data, cap);
         if (!p)
             abort();
