@@ -208,6 +208,24 @@ static int step_done(struct store *s, sqlite3_stmt *st)
     return STORE_OK;
 }
 
+/* PRAGMA quick_check answers damage as rows of text, not as an error: only
+ * a first row "ok" passes (matrix S08). */
+static int quick_check(struct store *s)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "PRAGMA quick_check", &st);
+    if (rc)
+        return rc;
+    int step = sqlite3_step(st);
+    const unsigned char *v = step == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+    int ok = v && !strcmp((const char *)v, "ok");
+    if (!ok)
+        snprintf(s->err, sizeof(s->err), "the database is damaged (%s)",
+                 v ? (const char *)v : sqlite3_errmsg(s->db));
+    sqlite3_finalize(st);
+    return ok ? STORE_OK : STORE_ECORRUPT;
+}
+
 /* A lock file beside the database, held with flock for the crawl. */
 static int take_lock(struct store *s, const char *path)
 {
@@ -322,8 +340,8 @@ static int configure(struct store *s, int flags)
         return rc;
     /* Reading the schema finds a file that is no database at once; the full
      * quick_check, linear in the file's size, is kept for crawls. */
-    if ((rc = store_exec(s, (flags & STORE_CRAWL) ? "PRAGMA quick_check;"
-                                                  : "SELECT count(*) FROM sqlite_master;")))
+    if ((rc = (flags & STORE_CRAWL) ? quick_check(s)
+                                    : store_exec(s, "SELECT count(*) FROM sqlite_master;")))
         return rc == STORE_ESQL ? STORE_ECORRUPT : rc;
     if (!(flags & STORE_WRITE)) {
         if ((rc = has_counts(s)) != 0)

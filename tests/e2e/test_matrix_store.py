@@ -292,8 +292,19 @@ class MatrixStoreTest(E2ETestCase):
                     start = 100 if trial == 0 else rng.randrange(4096, size - 8192)
                     f.seek(start)
                     f.write(bytes(rng.randrange(256) for _ in range(4096 if trial else 3000)))
+                # the reference's layout varies from run to run, so the bytes
+                # may land on a free page SQLite never reads: only damage its
+                # own check sees can be refused
+                try:
+                    with sqlite3.connect(db) as c:
+                        damaged = c.execute("PRAGMA quick_check").fetchone()[0] != "ok"
+                except sqlite3.DatabaseError:
+                    damaged = True
                 r = self.bm.crawl(url, db, "--delay", "0")
                 self.assertGreaterEqual(r.returncode, 0, "crawl died by a signal\n" + r.describe())
+                if not damaged:
+                    self.assertIn(r.returncode, (0, 1), r.describe())
+                    continue
                 self.assertEqual(r.returncode, 1, "a tampered database was crawled into\n"
                                  + r.describe())
                 self.assertRegex(r.stderr, r"(?m)^error: ", r.describe())
