@@ -45,8 +45,10 @@ static const char crawl_usage[] =
     "  -t, --topics FILE        themes to classify posts by (default: topics.conf\n"
     "                           beside the database, else the built-in set)\n"
     "      --allow-loopback     also fetch from loopback and private-network addresses\n"
-    "                           (127.0.0.1, 10/8, 192.168/16, ::1, ...; refused by\n"
-    "                           default so a page cannot point the crawl at them)\n"
+    "                           (127.0.0.1, 10/8, 192.168/16, ::1, ...) when the blog's\n"
+    "                           name leads there; refused by default unless the start\n"
+    "                           URL itself is such an address\n"
+    "      --resolve H:P:ADDR   connect to ADDR for host H, port P (as curl's --resolve)\n"
     "  -q, --quiet              no progress line\n";
 
 struct crawl_cli {
@@ -168,6 +170,7 @@ static int parse_option(struct crawl_cli *cc, int c, const char *arg)
     case 'V': return parse_via(arg, &cc->o.via);
     case 'q': cc->quiet = 1; return 0;
     case 'l': cc->o.allow_private = 1; return 0;
+    case 'r': cc->o.resolve = arg; return 0;
     case 't': cc->topics = arg; return 0;
     default: return -1;
     }
@@ -185,7 +188,7 @@ static int parse_args(struct crawl_cli *cc, int argc, char **argv)
         {"post-pattern", required_argument, NULL, 'p'}, {"alias", required_argument, NULL, 'a'},
         {"via", required_argument, NULL, 'V'},
         {"quiet", no_argument, NULL, 'q'}, {"topics", required_argument, NULL, 't'},
-        {"allow-loopback", no_argument, NULL, 'l'},
+        {"allow-loopback", no_argument, NULL, 'l'}, {"resolve", required_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };

@@ -71,7 +71,8 @@ static int fetch_one(struct crawler *c, const char *url, struct robots_fetch *rf
 {
     struct fetch_opts fo = {.user_agent = c->opts->user_agent, .mirror_dir = c->opts->mirror_dir,
                             .max_connections = 1, .max_body = ROBOTS_MAX_BYTES,
-                            .keep_prefix = 1, .allow_private = c->opts->allow_private};
+                            .keep_prefix = 1, .allow_private = c->allow_private,
+                            .resolve = c->opts->resolve};
     struct fetcher *f = NULL;
     int rc = fetch_new(&fo, &f);
     if (rc == FETCH_OK)
@@ -414,7 +415,7 @@ static int run_loop(struct crawler *c)
 static int setup(struct crawler *c, const struct crawl_opts *o, char **start)
 {
     struct fetch_opts fo = {.user_agent = o->user_agent, .mirror_dir = o->mirror_dir,
-                            .allow_private = o->allow_private};
+                            .resolve = o->resolve};
     int rc;
     if (url_normalize(NULL, o->start_url, start) != URL_OK ||
         url_origin(*start, &c->origin) != URL_OK ||
@@ -422,6 +423,10 @@ static int setup(struct crawler *c, const struct crawl_opts *o, char **start)
         snprintf(c->err, sizeof(c->err), "'%s' is not an http(s) URL", o->start_url);
         return CRAWL_EURL;
     }
+    /* a start URL the user wrote as a private address (127.0.0.1, 10.x,
+     * localhost) may be crawled; only names are kept off such addresses */
+    c->allow_private = o->allow_private || fetch_authority_is_private(c->authority);
+    fo.allow_private = c->allow_private;
     if (o->via < CRAWL_VIA_AUTO || o->via > CRAWL_VIA_PAGES) {
         snprintf(c->err, sizeof(c->err), "unknown source of posts (via %d)", o->via);
         return CRAWL_EOPTION;

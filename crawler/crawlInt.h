@@ -110,6 +110,7 @@ struct crawler {
     struct store_job *inflight;     /* jobs being fetched or parsed, by slot */
     int n_slots;
     int n_fetch;                    /* fetches at once (--concurrency) */
+    int allow_private;              /* --allow-loopback, or a start URL on such an address */
     struct crawl_parser *parser;    /* the parse worker, or NULL: parse inline */
     int parsing;                    /* tasks with the worker */
     size_t parse_bytes;             /* their bodies' bytes */

@@ -50,6 +50,7 @@ struct xfer {
 
 struct fetcher {
     struct fetch_opts opts;
+    struct curl_slist *resolve;     /* opts.resolve as libcurl takes it */
     char *user_agent, *mirror_dir;
     CURLM *multi;
     struct xfer *live;              /* running transfers */
@@ -204,6 +205,10 @@ int fetch_new(const struct fetch_opts *opts, struct fetcher **out)
     f->mirror_dir = xstrdup(opts->mirror_dir);
     f->opts.user_agent = f->user_agent;
     f->opts.mirror_dir = f->mirror_dir;
+    if (opts->resolve && !(f->resolve = curl_slist_append(NULL, opts->resolve))) {
+        fetch_free(f);
+        return FETCH_EINIT;
+    }
     if (!f->mirror_dir) {
         f->multi = curl_multi_init();
         if (!f->multi ||
@@ -233,6 +238,7 @@ void fetch_free(struct fetcher *f)
     }
     if (f->multi)
         curl_multi_cleanup(f->multi);
+    curl_slist_free_all(f->resolve);
     free(f->user_agent);
     free(f->mirror_dir);
     free(f);
@@ -321,6 +327,8 @@ static int easy_setup(struct fetcher *f, struct xfer *x)
     if (!o->keep_prefix)        /* refuse a declared size at once (H21) */
         bad |= curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
+    if (f->resolve)
+        bad |= curl_easy_setopt(e, CURLOPT_RESOLVE, f->resolve) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK;
@@ -367,6 +375,34 @@ int fetch_add(struct fetcher *f, const char *url, long tag,
 int fetch_pending(const struct fetcher *f)
 {
     return f->pending;
+}
+
+int fetch_authority_is_private(const char *authority)
+{
+    char host[256];
+    const char *end;
+    if (!authority)
+        return 0;
+    if (authority[0] == '[') {
+        authority++;
+        end = strchr(authority, ']');
+    } else {
+        end = strrchr(authority, ':');
+    }
+    size_t n = end ? (size_t)(end - authority) : strlen(authority);
+    if (n == 0 || n >= sizeof(host))
+        return 0;
+    memcpy(host, authority, n);
+    host[n] = '\0';
+    if (!strcasecmp(host, "localhost"))
+        return 1;
+    struct sockaddr_in v4 = {.sin_family = AF_INET};
+    struct sockaddr_in6 v6 = {.sin6_family = AF_INET6};
+    if (inet_pton(AF_INET, host, &v4.sin_addr) == 1)
+        return private_address((const struct sockaddr *)&v4);
+    if (inet_pton(AF_INET6, host, &v6.sin6_addr) == 1)
+        return private_address((const struct sockaddr *)&v6);
+    return 0;
 }
 
 static int map_curl_error(CURLcode rc, const struct xfer *x, int keep_prefix)

@@ -79,6 +79,7 @@ struct crawl_opts {
     int max_depth;                  /* link hops from the start, 0 = default 50 */
     long max_per_pattern;           /* pages queued per URL pattern, 0 = default 2000 */
     int allow_private;              /* fetch from loopback/private addresses too */
+    const char *resolve;            /* "HOST:PORT:ADDR" pinned (fetch.h), or NULL */
     int max_tries;                  /* attempts per URL, 0 = default 4 */
     int via;                        /* enum crawl_via, default CRAWL_VIA_AUTO */
     crawl_progress_fn progress;     /* called now and then; may be NULL */

@@ -32,6 +32,8 @@ struct fetch_opts {
     int max_connections;        /* total open connections, default 8 */
     int allow_private;          /* 1: also connect to loopback and private-network
                                  * addresses (refused by default: FETCH_EBLOCKED) */
+    const char *resolve;        /* "HOST:PORT:ADDR": HOST's address pinned, as curl's
+                                 * --resolve; NULL: DNS */
     int keep_prefix;            /* 1: a body past max_body is cut there and returned
                                  * as FETCH_OK (robots.txt: the first 500 KiB count),
                                  * whatever Content-Length declares */
@@ -73,6 +75,12 @@ int fetch_pending(const struct fetcher *f);
 /* Run transfers for at most TIMEOUT_MS and call DONE for each that ended.
  * Returns the number completed (>= 0) or a negative enum fetch_error. */
 int fetch_poll(struct fetcher *f, int timeout_ms, fetch_done_fn done, void *ctx);
+
+/* 1 when AUTHORITY ("host[:port]") names a loopback or private-network
+ * address literally (127.0.0.1, [::1], 10.1.2.3, localhost): a crawl the
+ * user pointed at such an address may connect to it. A name is not looked
+ * up: what it resolves to is checked on each connection instead. */
+int fetch_authority_is_private(const char *authority);
 
 /* Make a fetch_poll() that is waiting, or the next one, return at once.
  * The one call that is safe from another thread. */
