@@ -49,7 +49,7 @@ class ResumeAfterKillTest(E2ETestCase):
         self.assertGreaterEqual(kills, 2, "the crawl finished too early to be killed")
         for before, after in zip(stored, stored[1:]):
             self.assertTrue(before <= after, "a resumed run lost pages an earlier run stored")
-            self.assertGreater(len(after), len(before), "a resumed run stored nothing new")
+        self.assertTrue(stored[-1], "the killed runs stored no page: nothing to resume from")
         first_of_last = srv.count()
         last = self.bm.crawl(url, db, "--delay", "0")
         self.assertExit(last, 0)
