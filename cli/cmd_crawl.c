@@ -30,6 +30,8 @@ static const char crawl_usage[] =
     "      --max-depth N        follow links at most N hops from the start (default 50)\n"
     "      --max-per-pattern N  queue at most N pages of one URL pattern (digits and query\n"
     "                           values aside: calendars, pagers; default 2000)\n"
+    "      --wal-max MIB        checkpoint and cut the database's write-ahead log back\n"
+    "                           when it passes MIB (grown while a reader held it; 64)\n"
     "      --content-xpath X    XPath of the post body (default: Blogger .post-body,\n"
     "                           .entry-content, .post-content, .e-content, article, main)\n"
     "      --post-pattern RE    extended regex on the URL path that marks posts\n"
@@ -152,6 +154,11 @@ static int parse_option(struct crawl_cli *cc, int c, const char *arg)
             return -1;
         cc->o.max_per_pattern = (long)v;
         return 0;
+    case 'W':
+        if (parse_number(arg, "--wal-max", 1, 1 << 20, &v))
+            return -1;
+        cc->o.wal_max_mib = (long)v;
+        return 0;
     case 'x':
         if (extract_check_xpath(arg) != EXTRACT_OK) {
             cli_error("invalid XPath '%s' for --content-xpath", arg);
@@ -184,6 +191,7 @@ static int parse_args(struct crawl_cli *cc, int argc, char **argv)
         {"user-agent", required_argument, NULL, 'A'}, {"mirror", required_argument, NULL, 'm'},
         {"max-pages", required_argument, NULL, 'P'}, {"max-depth", required_argument, NULL, 'L'},
         {"max-per-pattern", required_argument, NULL, 'R'},
+        {"wal-max", required_argument, NULL, 'W'},
         {"content-xpath", required_argument, NULL, 'x'},
         {"post-pattern", required_argument, NULL, 'p'}, {"alias", required_argument, NULL, 'a'},
         {"via", required_argument, NULL, 'V'},

@@ -304,6 +304,19 @@ static int start_due(struct crawler *c, double now)
     return CRAWL_OK;
 }
 
+/* Now and then, between transactions: a WAL grown past --wal-max is
+ * checkpointed and cut back once no reader holds it (store_wal_trim). */
+static int trim_wal(struct crawler *c)
+{
+    double now = crawl_now();
+    int trimmed;
+    if (now - c->wal_checked < CRAWL_WAL_CHECK_SECONDS)
+        return STORE_OK;
+    c->wal_checked = now;
+    long mib = c->opts->wal_max_mib > 0 ? c->opts->wal_max_mib : CRAWL_WAL_DEFAULT_MIB;
+    return store_wal_trim(c->store, (long long)mib << 20, &trimmed);
+}
+
 /* Commit the batch when it is CRAWL_BATCH_SECONDS old or holds
  * CRAWL_BATCH_PAGES fetches, or now with FORCE. */
 static int end_batch(struct crawler *c, int force)
@@ -330,6 +343,8 @@ static int end_batch(struct crawler *c, int force)
         return rc;
     }
     rc = store_commit(c->store);
+    if (!rc)
+        rc = trim_wal(c);
     if (rc) {
         snprintf(c->err, sizeof(c->err), "%s", store_errmsg(c->store));
         c->failed = rc;

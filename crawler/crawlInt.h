@@ -74,6 +74,12 @@ void crawl_parser_stop(struct crawl_parser *p);
 #define CRAWL_BATCH_SECONDS 0.25
 #define CRAWL_BATCH_PAGES 32
 
+/* The write-ahead log is looked at this often, and checkpointed and cut
+ * back when it is over --wal-max (S05: a reader holding an old snapshot
+ * makes it grow). */
+#define CRAWL_WAL_CHECK_SECONDS 1.0
+#define CRAWL_WAL_DEFAULT_MIB 64
+
 #define CRAWL_PACE_WINDOW 8
 
 /* The host's signs of strain (crawl_pace.c). Gaps are seconds added to the
@@ -121,6 +127,7 @@ struct crawler {
     int resolve_marked;             /* ...and said so in meta (CRAWL_RESOLVE_KEY) */
     double batch_started;           /* when the open transaction began */
     int batch_pages;                /* fetches handled in it */
+    double wal_checked;             /* when store_wal_trim last ran */
     int failed;                     /* a store error stops the crawl */
     char err[512];
     struct crawl_progress prog;

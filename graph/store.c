@@ -333,7 +333,7 @@ static int check_ours(struct store *s)
 static int configure(struct store *s, int flags)
 {
     int on = 1, rc;
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
     if (sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on) != SQLITE_OK)
         return store_fail(s, STORE_ESQL);
     if ((rc = store_exec(s, "PRAGMA trusted_schema = OFF; PRAGMA foreign_keys = OFF;")))
@@ -434,6 +434,29 @@ int store_begin(struct store *s)
 int store_commit(struct store *s)
 {
     return store_exec(s, "COMMIT");
+}
+
+int store_wal_trim(struct store *s, long long max_bytes, int *trimmed)
+{
+    const char *db = sqlite3_db_filename(s->db, "main");
+    char wal[4096];
+    struct stat st;
+    *trimmed = 0;
+    if (!db || !*db || !sqlite3_get_autocommit(s->db))
+        return STORE_OK;        /* in memory, or inside a transaction */
+    if ((size_t)snprintf(wal, sizeof(wal), "%s-wal", db) >= sizeof(wal) ||
+        stat(wal, &st) != 0 || st.st_size <= max_bytes)
+        return STORE_OK;
+    /* A reader's snapshot makes TRUNCATE wait in the busy handler: not here,
+     * the crawl goes on and the next call tries again. */
+    sqlite3_busy_timeout(s->db, 0);
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+    if (rc == SQLITE_OK)
+        *trimmed = 1;
+    else if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+        return store_fail(s, STORE_ESQL);
+    return STORE_OK;
 }
 
 void store_rollback(struct store *s)

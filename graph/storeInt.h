@@ -12,6 +12,9 @@ enum store_slot {
     SLOT_DUE_INFLIGHT, SLOT_DUE_PAGE, SLOT_DUE_RECHECK, SLOT_PAGE_ID, SLOT_NAV_ID, SLOT_SAME, SLOT_COUNT
 };
 
+/* How long a statement waits for another connection's lock. */
+#define STORE_BUSY_MS 5000
+
 struct store {
     sqlite3 *db;
     sqlite3_stmt *st[SLOT_COUNT];   /* cached statements, finalized on close */

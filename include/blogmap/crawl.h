@@ -78,6 +78,7 @@ struct crawl_opts {
     long max_pages;                 /* fetch budget, 0 = default 100000 */
     int max_depth;                  /* link hops from the start, 0 = default 50 */
     long max_per_pattern;           /* pages queued per URL pattern, 0 = default 2000 */
+    long wal_max_mib;               /* cut the WAL back past this, 0 = default 64 */
     int allow_private;              /* fetch from loopback/private addresses too */
     const char *resolve;            /* "HOST:PORT:ADDR" pinned (fetch.h), or NULL */
     int max_tries;                  /* attempts per URL, 0 = default 4 */

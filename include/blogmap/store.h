@@ -44,6 +44,12 @@ int store_begin(struct store *s);       /* BEGIN IMMEDIATE */
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
 
+/* Outside a transaction: when the write-ahead log file is over MAX_BYTES
+ * (it grows while a reader holds an old snapshot), checkpoint it and cut it
+ * to nothing. Never waits: with a reader still in the way *TRIMMED stays 0
+ * and a later call tries again. Returns STORE_OK or an error code. */
+int store_wal_trim(struct store *s, long long max_bytes, int *trimmed);
+
 /* Key/value settings of the crawl (start URL, robots.txt text, ...).
  * store_meta_get stores a malloc'd copy or NULL in *OUT. */
 int store_meta_set(struct store *s, const char *key, const char *value);
