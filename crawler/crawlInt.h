@@ -209,6 +209,14 @@ int crawl_follows_listings(const struct crawler *c);
 /* The FNV-1a hash of N bytes at P, as kept in the store. */
 unsigned long long crawl_body_hash(const char *p, size_t n);
 
+/* A post shorter than this is not matched against others by its text: a
+ * stub ("coming soon") may stand under many titles' URLs. */
+#define CRAWL_COPY_MIN_TEXT 64
+
+/* The hash of a post's title and text that store_find_copy matches copies
+ * by (T20), never 0; 0 for text under CRAWL_COPY_MIN_TEXT bytes. */
+unsigned long long crawl_text_hash(const struct extract_page *p);
+
 /* Read the entries of the feed page L fetched by JOB: posts it carries
  * whole are stored without a fetch (unless --via pages), the rest queued. */
 void crawl_feed_entries(struct crawler *c, const struct store_job *job,

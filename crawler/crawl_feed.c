@@ -49,7 +49,8 @@ static void store_entry(struct crawler *c, const struct store_job *job,
     if (feedpost_extract(e, 0, &p) != FEEDPOST_OK)
         return;     /* left waiting: the page is fetched instead */
     struct store_post sp = {.title = p->title, .date = p->date, .labels = p->labels,
-                            .text = p->text, .anchors = p->anchors, .is_post = 1};
+                            .text = p->text, .anchors = p->anchors, .is_post = 1,
+                            .text_hash = crawl_text_hash(p)};
     struct store_outcome o = {.state = "done", .status = 200, .content_type = CRAWL_FEED_CTYPE,
                               .bytes = len, .body_hash = hash};
     crawl_failed(c, store_page_set_post(c->store, job->id, &sp));

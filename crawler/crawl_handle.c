@@ -337,6 +337,29 @@ void crawl_store_body_links(struct crawler *c, long id, const struct extract_pag
         crawl_discover(c, p->body_links[i].url, STORE_PAGE, depth, id);
 }
 
+unsigned long long crawl_text_hash(const struct extract_page *p)
+{
+    if (!p->text || strlen(p->text) < CRAWL_COPY_MIN_TEXT)
+        return 0;
+    unsigned long long h = crawl_body_hash(p->text, strlen(p->text));
+    if (p->title)
+        h ^= crawl_body_hash(p->title, strlen(p->title)) * 31;
+    h &= 0x7fffffffffffffffULL;
+    return h ? h : 1;
+}
+
+/* T20: the same post under a second, unrelated URL (no canonical link,
+ * no redirect) is stored as an alias of the first, not as a copy. Returns
+ * the first's URL (malloc'd) or NULL. */
+static char *page_copy_of(struct crawler *c, const struct store_job *j,
+                          const struct extract_page *p, unsigned long long hash)
+{
+    char *url = NULL;
+    if (hash)
+        crawl_failed(c, store_find_copy(c->store, j->id, hash, p->title, p->text, &url));
+    return url;
+}
+
 /* What page P (extract_page()'s answer RC) means for the crawl; P is freed. */
 static void handle_extracted(struct crawler *c, const struct store_job *j,
                              const struct fetch_result *r, int rc, struct extract_page *p)
@@ -353,9 +376,15 @@ static void handle_extracted(struct crawler *c, const struct store_job *j,
     int post = !alias && p->content_blocks <= 1 &&
                (crawl_is_post_path(c, j->url) || (!c->opts->post_pattern && p->og_article &&
                                                   p->date && !strchr(j->url + strlen(c->origin), '?')));
+    unsigned long long hash = post ? crawl_text_hash(p) : 0;
+    const char *note = p->partial ? "partial parse" : NULL;
+    if (post && (alias = page_copy_of(c, j, p, hash))) {
+        post = 0;
+        note = "same title and text as another post";
+    }
     struct store_post sp = {.title = p->title, .date = p->date, .labels = p->labels,
-                            .text = p->text,
-                            .anchors = p->anchors, .is_post = post};
+                            .text = p->text, .anchors = p->anchors, .is_post = post,
+                            .text_hash = hash};
     crawl_failed(c, store_page_set_post(c->store, j->id, &sp));
     if (post) {
         crawl_store_body_links(c, j->id, p, j->depth + 1, !crawl_follows_listings(c));
@@ -368,7 +397,7 @@ static void handle_extracted(struct crawler *c, const struct store_job *j,
         crawl_discover(c, p->links[i], STORE_PAGE, j->depth + 1, j->id);
     for (size_t i = 0; i < p->n_feeds && !c->failed; i++)
         crawl_discover(c, p->feeds[i], STORE_FEED, j->depth + 1, 0);
-    finish(c, j, r, "done", p->partial ? "partial parse" : NULL, alias);
+    finish(c, j, r, "done", note, alias);
     free(alias);
     extract_page_free(p);
 }

@@ -33,15 +33,17 @@
 /* Crawl rounds (re-crawls): the sitemap lastmod last seen and the one to
  * take once the page is fetched, the hash of the last body, the rounds in
  * which the page was first seen, last changed and last checked, and whether
- * it waits to be revalidated (1) or is being revalidated (2). */
+ * it waits to be revalidated (1) or is being revalidated (2). Then a post's
+ * text hash (store_find_copy). */
 #define ROUND_COLUMNS \
     ", lastmod TEXT, lastmod_next TEXT, body_hash INTEGER, first_round INTEGER," \
-    " changed_round INTEGER, checked_round INTEGER, recheck INTEGER NOT NULL DEFAULT 0"
+    " changed_round INTEGER, checked_round INTEGER, recheck INTEGER NOT NULL DEFAULT 0," \
+    " text_hash INTEGER"
 
 static const char *const round_columns[][2] = {
     {"lastmod", "TEXT"}, {"lastmod_next", "TEXT"}, {"body_hash", "INTEGER"},
     {"first_round", "INTEGER"}, {"changed_round", "INTEGER"}, {"checked_round", "INTEGER"},
-    {"recheck", "INTEGER NOT NULL DEFAULT 0"},
+    {"recheck", "INTEGER NOT NULL DEFAULT 0"}, {"text_hash", "INTEGER"},
 };
 
 /* Databases made before inbound/outbound were kept (user_version < 3). */
@@ -247,6 +249,10 @@ static int take_lock(struct store *s, const char *path)
     return STORE_OK;
 }
 
+/* Posts by text hash (after add_round_columns: older files lack it). */
+static const char text_hash_sql[] =
+    "CREATE INDEX IF NOT EXISTS pages_text_hash ON pages(text_hash) WHERE text_hash IS NOT NULL;";
+
 /* Add the round columns that a database made before re-crawls lacks. */
 static int add_round_columns(struct store *s)
 {
@@ -307,6 +313,7 @@ static int upgrade(struct store *s)
         goto fail;
     if (!(rc = store_exec(s, upgrade_sql)) && !(rc = store_exec(s, counts_sql)) &&
         !(rc = store_exec(s, schema_sql)) && !(rc = add_round_columns(s)) &&
+        !(rc = store_exec(s, text_hash_sql)) &&
         !(rc = store_exec(s, refetch_sql)))
         return store_commit(s);
 fail:
@@ -900,7 +907,7 @@ int store_page_set_post(struct store *s, long id, const struct store_post *p)
     sqlite3_stmt *st, *del;
     int rc = store_stmt(s, SLOT_POST,
                         "UPDATE pages SET is_post = ?2, title = ?3, date = ?4, labels = ?5,"
-                        " changed_round = ?6,"
+                        " changed_round = ?6, text_hash = ?7,"
                         " inbound = CASE WHEN ?2 THEN coalesce(inbound, 0) ELSE inbound END,"
                         " outbound = CASE WHEN ?2 THEN coalesce(outbound, 0) ELSE outbound END"
                         " WHERE id = ?1", &st);
@@ -920,12 +927,47 @@ int store_page_set_post(struct store *s, long id, const struct store_post *p)
     bind_text(st, 4, p->date);
     bind_text(st, 5, p->labels);
     sqlite3_bind_int64(st, 6, s->round);
+    if (p->is_post && p->text_hash)
+        sqlite3_bind_int64(st, 7, (sqlite3_int64)p->text_hash);
+    else
+        sqlite3_bind_null(st, 7);
     if ((rc = step_done(s, st)))
         return rc;
     sqlite3_bind_int64(del, 1, id);
     if ((rc = step_done(s, del)))
         return rc;
     return set_text(s, id, p);
+}
+
+int store_find_copy(struct store *s, long id, unsigned long long text_hash, const char *title,
+                    const char *text, char **url)
+{
+    sqlite3_stmt *st;
+    *url = NULL;
+    int rc = store_stmt(s, SLOT_COPY,
+                        "SELECT p.url FROM pages p JOIN post_text t ON t.rowid = p.id"
+                        " WHERE p.text_hash = ?1 AND p.id <> ?2 AND p.is_post = 1"
+                        "  AND p.state = 'done' AND p.redirect_to IS NULL"
+                        "  AND t.title IS ?3 AND t.body = ?4 ORDER BY p.id LIMIT 1", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)text_hash);
+    sqlite3_bind_int64(st, 2, id);
+    bind_text(st, 3, title);
+    bind_text(st, 4, text);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        const char *u = (const char *)sqlite3_column_text(st, 0);
+        if (u && !(*url = strdup(u)))
+            rc = STORE_ESQL;
+        if (rc)
+            snprintf(s->err, sizeof(s->err), "out of memory");
+    } else if (step != SQLITE_DONE) {
+        rc = store_fail(s, STORE_ESQL);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
 }
 
 int store_add_nav(struct store *s, long src_id, const char *url)

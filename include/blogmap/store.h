@@ -137,12 +137,19 @@ struct store_post {
     const char *text;           /* body text for full-text search, or NULL */
     const char *anchors;        /* the body links' anchor text, or NULL */
     int is_post;
+    unsigned long long text_hash;   /* of title and text (store_find_copy), 0 = none */
 };
 /* Set a page's post facts, replace its body links and its full-text row
  * (call inside a transaction, then store_add_link for each link). */
 int store_page_set_post(struct store *s, long id, const struct store_post *p);
 int store_add_link(struct store *s, long src_id, const char *url, int related, int internal,
                    const char *anchor, const char *context);
+
+/* Another post, not page ID, stored with TEXT_HASH and exactly this TITLE
+ * and TEXT (the same post under a second URL): its URL, malloc'd, in *URL
+ * (caller frees), or NULL there when there is none. */
+int store_find_copy(struct store *s, long id, unsigned long long text_hash, const char *title,
+                    const char *text, char **url);
 
 /* Record that page SRC_ID links to URL (any on-site link, for reachability
  * from the home page); nothing happens unless URL is a known page. */
