@@ -2,7 +2,7 @@
 #   make            build ./build/blogmap
 #   make demo       install missing Debian packages, build, crawl the sample blog
 #   make test       install missing Debian packages, build, run every test
-#   make check      test + ASan/UBSan/LSan rebuild in build-san/ + hdr-check + lint
+#   make check      test + ASan/UBSan/LSan rebuild in build-san/ + TSan crawl tests + hdr-check + lint
 PKGS      := libcurl libxml-2.0 sqlite3 libcgraph libgvc inih
 CC        ?= cc
 PREFIX    ?= /usr/local
@@ -31,7 +31,7 @@ DEB_PKGS  := build-essential pkg-config libcurl4-openssl-dev libxml2-dev libsqli
 TEST_PKGS := chromium clang libclang-rt-14-dev valgrind
 BENCH_PKGS := nginx wget2 wget httrack
 
-.PHONY: all deps demo test check check-san unit e2e hdr-check lint san clean install bench bench-map bench-query \
+.PHONY: all deps demo test check check-san check-tsan tsan unit e2e hdr-check lint san clean install bench bench-map bench-query \
         bench-crawl bench-parse bench-incremental docs-map fuzz fuzz-build fuzz-replay fuzz-merge
 all: $(BUILD)/blogmap
 
@@ -91,7 +91,7 @@ e2e: $(BUILD)/blogmap
 test: deps
 	@./tools/deps.sh $(TEST_PKGS)
 	$(MAKE) unit e2e
-	$(MAKE) check-san fuzz-replay hdr-check lint unit-valgrind
+	$(MAKE) check-san check-tsan fuzz-replay hdr-check lint unit-valgrind
 
 # The unit tests under valgrind (matrix M03): any error or definite leak fails.
 unit-valgrind: $(UNIT_BIN)
@@ -104,6 +104,19 @@ san:
 	    build-san/blogmap $(UNIT_SRC:tests/unit/%.c=build-san/tests/%)
 
 check: test
+
+# The crawl's two threads (the loop and the parse worker) under
+# ThreadSanitizer (matrix M06: MSan is not feasible, TSan is): the end-to-end
+# tests that crawl, in a TSan build in build-tsan/. Any report fails the run.
+TSAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+TSAN_TESTS := test_faults test_feeds HostileServerTest test_limits test_matrix_store test_recrawl \
+              test_resume test_wp_blog test_duplicates test_sample_blog
+tsan:
+	$(MAKE) BUILD=build-tsan CFLAGS="$(TSAN_FLAGS)" EXTRA_LDFLAGS="-fsanitize=thread" build-tsan/blogmap
+
+check-tsan: tsan
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66:suppressions=$(CURDIR)/tests/tsan.supp \
+	    python3 tests/e2e/run.py --bin build-tsan/blogmap --sanitized $(TSAN_TESTS:%=-k %)
 
 check-san: san
 	@set -e; export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

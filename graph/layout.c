@@ -35,10 +35,11 @@
 #define OUTPUT_MAX ((size_t)1 << 30)
 #define CHILD_AS_MAX ((rlim_t)4 << 30)
 
-#if defined(__SANITIZE_ADDRESS__)
+/* ASan and TSan reserve terabytes of address space: no RLIMIT_AS there. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define LAYOUT_SANITIZED 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define LAYOUT_SANITIZED 1
 #endif
 #endif

@@ -142,12 +142,13 @@ class Process:
                              rusage.ru_maxrss, timed_out)
 
 
-def stop_after(process, srv, count, timeout):
-    """Let PROCESS run until SRV has answered COUNT requests (or TIMEOUT
-    seconds pass), SIGKILL it if it is still running, return its Result."""
+def stop_after(process, srv, count, timeout, ready=None):
+    """Let PROCESS run until SRV has answered COUNT requests and READY() (if
+    given) is true, or TIMEOUT seconds pass; SIGKILL it if it is still
+    running, return its Result."""
     deadline = time.monotonic() + timeout
     while process.running():
-        if srv.count() >= count or time.monotonic() > deadline:
+        if (srv.count() >= count and (ready is None or ready())) or time.monotonic() > deadline:
             process.kill()
             break
         srv.wait_for_requests(count, 0.05)
