@@ -249,10 +249,6 @@ static int take_lock(struct store *s, const char *path)
     return STORE_OK;
 }
 
-/* Posts by text hash (after add_round_columns: older files lack it). */
-static const char text_hash_sql[] =
-    "CREATE INDEX IF NOT EXISTS pages_text_hash ON pages(text_hash) WHERE text_hash IS NOT NULL;";
-
 /* Add the round columns that a database made before re-crawls lacks. */
 static int add_round_columns(struct store *s)
 {
@@ -313,7 +309,6 @@ static int upgrade(struct store *s)
         goto fail;
     if (!(rc = store_exec(s, upgrade_sql)) && !(rc = store_exec(s, counts_sql)) &&
         !(rc = store_exec(s, schema_sql)) && !(rc = add_round_columns(s)) &&
-        !(rc = store_exec(s, text_hash_sql)) &&
         !(rc = store_exec(s, refetch_sql)))
         return store_commit(s);
 fail:
@@ -378,7 +373,9 @@ static int configure(struct store *s, int flags)
                             "CREATE INDEX IF NOT EXISTS pages_rechecks ON pages(recheck, kind DESC, id)"
                             " WHERE recheck = 1;"
                             "CREATE INDEX IF NOT EXISTS pages_recheck_due ON pages(recheck, next_at)"
-                            " WHERE recheck = 1;")))
+                            " WHERE recheck = 1;"
+                            "CREATE INDEX IF NOT EXISTS pages_text_hash ON pages(text_hash)"
+                            " WHERE text_hash IS NOT NULL;")))
         return rc;
     return load_round(s);
 }
@@ -945,7 +942,9 @@ int store_find_copy(struct store *s, long id, unsigned long long text_hash, cons
     sqlite3_stmt *st;
     *url = NULL;
     int rc = store_stmt(s, SLOT_COPY,
-                        "SELECT p.url FROM pages p JOIN post_text t ON t.rowid = p.id"
+                        /* the index on the hash, never a scan of the done pages */
+                        "SELECT p.url FROM pages p INDEXED BY pages_text_hash"
+                        " JOIN post_text t ON t.rowid = p.id"
                         " WHERE p.text_hash = ?1 AND p.id <> ?2 AND p.is_post = 1"
                         "  AND p.state = 'done' AND p.redirect_to IS NULL"
                         "  AND t.title IS ?3 AND t.body = ?4 ORDER BY p.id LIMIT 1", &st);
