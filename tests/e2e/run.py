@@ -67,7 +67,7 @@ class Result:
         self.stdout = stdout
         self.stderr = stderr
         self.seconds = seconds
-        self.maxrss_kb = maxrss_kb      # peak resident set of the process
+        self.maxrss_kb = maxrss_kb      # peak resident set of the process (see run_measured)
         self.timed_out = timed_out
 
     def describe(self, tail=2000):
@@ -180,6 +180,26 @@ class Blogmap:
 
     def run(self, *args, timeout=DEFAULT_TIMEOUT):
         return self.start(*args).wait(timeout)
+
+    def run_measured(self, *args, timeout=DEFAULT_TIMEOUT):
+        """run(), with maxrss_kb the binary's own peak (peakrss.py): a
+        process this harness starts directly also counts the harness's."""
+        fd, rss = tempfile.mkstemp(dir=self.workdir, suffix=".rss")
+        os.close(fd)
+        try:
+            argv = [self.path] + [str(a) for a in args]
+            proc = Process([sys.executable, "-S", os.path.join(HERE, "peakrss.py"), rss] + argv,
+                           self.workdir)
+            self.started.append(proc)
+            r = proc.wait(timeout)
+            with open(rss) as f:
+                text = f.read().strip()
+            r.argv = argv
+            if text:
+                r.maxrss_kb = int(text)
+            return r
+        finally:
+            os.unlink(rss)
 
     def crawl_flags(self):
         """Options every crawl in the tests gets: --allow-loopback if the
