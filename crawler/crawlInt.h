@@ -80,6 +80,10 @@ void crawl_parser_stop(struct crawl_parser *p);
 #define CRAWL_WAL_CHECK_SECONDS 1.0
 #define CRAWL_WAL_DEFAULT_MIB 64
 
+/* Attempts at a URL whose fetches time out (at most --max-tries): each one
+ * holds a connection for the stall or total timeout. */
+#define CRAWL_TIMEOUT_TRIES 2
+
 #define CRAWL_PACE_WINDOW 8
 
 /* The host's signs of strain (crawl_pace.c). Gaps are seconds added to the

@@ -218,6 +218,9 @@ static void retry_or_fail(struct crawler *c, const struct store_job *j,
                           const struct fetch_result *r, const char *why)
 {
     int max = c->opts->max_tries > 0 ? c->opts->max_tries : 4;
+    /* a silent server costs the stall timeout per attempt: one more only */
+    if (r->error == FETCH_ETIMEOUT && max > CRAWL_TIMEOUT_TRIES)
+        max = CRAWL_TIMEOUT_TRIES;
     double wait = pow(2.0, j->tries);
     if (r->retry_after >= 0 && (r->status == 429 || r->status == 503)) {
         wait = r->retry_after > CRAWL_RETRY_AFTER_CAP ? CRAWL_RETRY_AFTER_CAP : r->retry_after;

@@ -78,6 +78,12 @@ class HostileServerTest(E2ETestCase):
         self.assertExit(r, 0)
         broken, fetched, failed = self.outcomes(srv, db)
         self.assertAccounted("/__stall", broken, failed)
+        # a timed-out URL is tried twice, not --max-tries (4) times (the
+        # fetch log: the server logs a request only when its silence ends)
+        stalls = [f for f in fetch_rows(db) if f[0].endswith("/__stall")]
+        self.assertEqual(len(stalls), 2, "a silent URL was asked %d times: %s" % (len(stalls), stalls))
+        self.assertTrue(all("timed out" in (f[2] or "") for f in stalls), stalls)
+        self.assertLess(r.seconds, 60, "a silent URL held the crawl %.0f s" % r.seconds)
 
 
 if __name__ == "__main__":
