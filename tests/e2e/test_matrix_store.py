@@ -46,6 +46,25 @@ class MatrixStoreTest(E2ETestCase):
         return db, srv.count()
 
     @staticmethod
+    def readable_sanitizer_files(bindir):
+        """The environment, with the suppression files the sanitizer options
+        name copied into BINDIR: a sanitized binary run as nobody must read
+        them, and the checkout may be under a directory only root enters."""
+        env = dict(os.environ)
+        for var in ("ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS"):
+            opts = []
+            for opt in env.get(var, "").split(":"):
+                if opt.startswith("suppressions="):
+                    copy = os.path.join(bindir, var.lower() + ".supp")
+                    shutil.copyfile(opt.split("=", 1)[1], copy)
+                    os.chmod(copy, 0o644)
+                    opt = "suppressions=" + copy
+                opts.append(opt)
+            if var in env:
+                env[var] = ":".join(opts)
+        return env
+
+    @staticmethod
     def wait_for_schema(proc, db):
         """Wait while PROC runs until DB holds the crawler's pages table."""
         while proc.running():
@@ -57,12 +76,12 @@ class MatrixStoreTest(E2ETestCase):
                 pass
             time.sleep(0.02)
 
-    def run_limited(self, argv, preexec, timeout=120, binary=None):
+    def run_limited(self, argv, preexec, timeout=120, binary=None, env=None):
         """Run the binary (or BINARY) with PREEXEC in the child; return a Result."""
         start = time.monotonic()
         binary = binary or self.bm.path
         p = subprocess.run([binary] + argv, stdin=subprocess.DEVNULL, capture_output=True,
-                           cwd=self.tmp, preexec_fn=preexec, timeout=timeout)
+                           cwd=self.tmp, preexec_fn=preexec, timeout=timeout, env=env)
         return Result([binary] + argv, p.returncode, p.stdout.decode("utf-8", "replace"),
                       p.stderr.decode("utf-8", "replace"), time.monotonic() - start, 0, False)
 
@@ -268,7 +287,7 @@ class MatrixStoreTest(E2ETestCase):
         os.chmod(ref, 0o444)
         with open(ref, "rb") as f:
             before = f.read()
-        as_nobody, binary = None, None
+        as_nobody, binary, env = None, None, None
         if os.geteuid() == 0:       # root writes through file modes
             def as_nobody():
                 os.setgid(NOBODY)
@@ -281,7 +300,9 @@ class MatrixStoreTest(E2ETestCase):
             binary = os.path.join(bindir, "blogmap")
             shutil.copy2(self.bm.path, binary)
             os.chmod(binary, 0o755)
-        r = self.run_limited(self.bm.crawl_argv(url, ref, "--delay", "0"), as_nobody, binary=binary)
+            env = self.readable_sanitizer_files(bindir)
+        r = self.run_limited(self.bm.crawl_argv(url, ref, "--delay", "0"), as_nobody, binary=binary,
+                             env=env)
         self.assertEqual(r.returncode, 1, r.describe())
         self.assertRegex(r.stderr, r"(?m)^error: cannot open '.*reference\.db': .*(read-only|lock)",
                          r.describe())
@@ -289,7 +310,8 @@ class MatrixStoreTest(E2ETestCase):
             self.assertTrue(f.read() == before, "the read-only database changed")
         # Reading works, or (SQLite cannot read a WAL database whose -shm it
         # cannot create in a directory it may not write) fails cleanly.
-        r = self.run_limited(["posts", "--db", ref, "--format", "tsv"], as_nobody, binary=binary)
+        r = self.run_limited(["posts", "--db", ref, "--format", "tsv"], as_nobody, binary=binary,
+                             env=env)
         if r.returncode == 0:
             self.assertEqual(len(r.stdout.strip().split("\n")) - 1, 50)
         else:
