@@ -113,6 +113,10 @@ static int load_robots(struct crawler *c)
                    hop < 5 && url_normalize(url, rf.location, &next) == URL_OK) {
             free(url);
             url = next;
+        } else if (rf.error == FETCH_OK && rf.status >= 300 && rf.status < 400 && hop == 5) {
+            /* a sixth redirect: RFC 9309 2.3.1.2 lets the file count as
+             * unavailable, which 2.3.1.3 reads as no rules */
+            c->robots = robots_new_allow_all();
         } else if (rf.error == FETCH_OK && rf.status >= 400 && rf.status < 500 &&
                    rf.status != 429) {
             c->robots = robots_new_allow_all();
@@ -132,8 +136,6 @@ static int load_robots(struct crawler *c)
         if (c->robots)
             break;
     }
-    if (!c->robots)
-        c->robots = robots_new_allow_all();     /* too many redirects: unavailable */
     free(url);
     return rc;
 }

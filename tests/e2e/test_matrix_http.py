@@ -525,6 +525,11 @@ class MatrixHttpTest(E2ETestCase):
         self.assertLessEqual(len(chain), MAX_HOPS + 1, "followed %d robots.txt redirects" % len(chain))
         self.assertGreaterEqual(len(chain), MAX_HOPS + 1, "gave up before five redirects: %s" % chain)
         self.assertNotIn("/moved-robots.txt", [x.target for x in srv.requests()])
+        # past five, robots.txt is unavailable (RFC 9309 2.3.1.2), so no rules
+        # apply: the site is crawled
+        self.assertExit(r, 0)
+        self.assertIn("/public.html", [x.target for x in srv.requests()],
+                      "six robots.txt redirects forbade the site")
 
     def test_r06_robots_10mib(self):
         text = "User-agent: *\nDisallow: /private/\n" + ("#" * 63 + "\n") * (10 * 1024 * 1024 // 64)
