@@ -505,7 +505,7 @@ int crawl_run(struct store *s, const struct crawl_opts *o, struct crawl_progress
         int fresh = 0;
         store_frontier_xml_first(s, o->via != CRAWL_VIA_PAGES);
         if ((rc = store_round_begin(s, &c.round, &fresh)) || (rc = load_feed_full(&c)) ||
-            (rc = seed(&c, start)))
+            (!fresh && (rc = crawl_patterns_resume(&c))) || (rc = seed(&c, start)))
             snprintf(c.err, sizeof(c.err), "%s", store_errmsg(s));
         rc = rc ? CRAWL_ESTORE : run_loop(&c);
     }

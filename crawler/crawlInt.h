@@ -177,6 +177,9 @@ int crawl_pattern_full(struct crawler *c, const char *url);
 /* One more page of URL's pattern queued. */
 void crawl_pattern_count(struct crawler *c, const char *url);
 void crawl_patterns_free(struct crawl_patterns *t);
+/* A resumed round: count the pages it found before, so that the cap is
+ * the round's, not this run's. */
+int crawl_patterns_resume(struct crawler *c);
 /* Add this run's new limit hits to the meta totals (inside the batch). */
 int crawl_limits_save(struct crawler *c);
 

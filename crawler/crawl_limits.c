@@ -4,7 +4,8 @@
  * ?day=3 are one pattern) has queued --max-per-pattern pages already is not
  * queued: an endless calendar or pager stops there. URLs shaped like posts
  * are not capped (Blogger names untitled posts blog-post_N.html). The counts
- * are this run's: a resumed crawl may queue up to the cap again. Each budget that stops
+ * are the round's: a resumed crawl counts the pages its round has already
+ * found (crawl_patterns_resume). Each budget that stops
  * something (depth, traps, patterns, links per page, --max-pages) is counted
  * in the progress report, and the totals are kept in the database's meta
  * table as limit_<name> so `blogmap stats` can show them after the run. */
@@ -132,6 +133,18 @@ void crawl_pattern_count(struct crawler *c, const char *url)
     char *key = pattern_of(url);
     if (key)
         (*pattern_slot(&c->patterns, key))++;
+}
+
+static int count_page(void *ctx, const char *url)
+{
+    if (url)
+        crawl_pattern_count(ctx, url);
+    return 0;
+}
+
+int crawl_patterns_resume(struct crawler *c)
+{
+    return store_round_pages(c->store, count_page, c);
 }
 
 void crawl_patterns_free(struct crawl_patterns *t)

@@ -440,6 +440,23 @@ int store_commit(struct store *s)
     return store_exec(s, "COMMIT");
 }
 
+int store_round_pages(struct store *s, store_url_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "SELECT url FROM pages WHERE kind = 0 AND first_round = ?1"
+                              " ORDER BY id", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, s->round);
+    int step;
+    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+        rc = fn(ctx, (const char *)sqlite3_column_text(st, 0));
+    if (!rc && step != SQLITE_DONE)
+        rc = store_fail(s, STORE_ESQL);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int store_wal_trim(struct store *s, long long max_bytes, int *trimmed)
 {
     const char *db = sqlite3_db_filename(s->db, "main");

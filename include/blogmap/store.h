@@ -124,6 +124,12 @@ int store_page_unchanged(struct store *s, long id);
  * (a resumed crawl). *ROUND gets its number, *FRESH 1 for a new one. */
 int store_round_begin(struct store *s, long *round, int *fresh);
 
+/* Call FN(CTX, URL) for each page (not sitemap or feed) first seen in this
+ * round, in the order they were found; a nonzero return from FN stops the
+ * walk and is returned. (A resumed crawl counts its budgets again.) */
+typedef int (*store_url_fn)(void *ctx, const char *url);
+int store_round_pages(struct store *s, store_url_fn fn, void *ctx);
+
 /* A sitemap lists URL with LASTMOD (NULL: none given). A post waiting for
  * revalidation whose lastmod is unchanged is done at once. */
 int store_sitemap_lastmod(struct store *s, const char *url, const char *lastmod);

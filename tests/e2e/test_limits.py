@@ -55,6 +55,26 @@ class LimitsTest(E2ETestCase):
         self.assertIn("pages past --max-per-pattern", r.stderr)
         self.assertEqual(int(st["posts"]), 12, "the blog's posts were not all crawled")
 
+    def test_t01_pattern_cap_holds_across_resume(self):
+        # a crawl stopped early (--max-pages, pages still queued) and run
+        # again resumes its round: the pattern counts carry over, so the cap
+        # is the crawl's, not each run's
+        srv = self.serve(self.fixture, rebase=gensite.BASE)
+        db = os.path.join(self.tmp, "resumed.db")
+        first = self.bm.crawl(srv.url("/"), db, "--delay", "0", "--max-per-pattern", "30",
+                              "--max-pages", "65")
+        self.assertExit(first, 0)
+        self.assertIn("stopped at --max-pages", first.stderr)
+        before = len([q for q in srv.requests() if q.target.startswith("/cal/")])
+        self.assertGreater(before, 5, "the first run reached too little of the calendar")
+        self.assertLess(before, 30, "the first run reached the cap: nothing left to resume")
+        self.assertExit(self.bm.crawl(srv.url("/"), db, "--delay", "0",
+                                      "--max-per-pattern", "30"), 0)
+        cal = [q for q in srv.requests() if q.target.startswith("/cal/")]
+        self.assertEqual(len(cal), 30, "pages of one URL pattern fetched by the two runs "
+                         "(%d by the first)" % before)
+        self.assertEqual(int(self.stats(db)["posts"]), 12)
+
     def test_t01_default_caps(self):
         # by default the calendar, one hop deeper a page, ends at --max-depth 50
         srv, db, r = self.crawl("deep")
