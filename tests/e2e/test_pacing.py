@@ -68,7 +68,10 @@ class PacingTest(E2ETestCase):
         self.assertEqual(len(self.bm.table("posts", db)), 50, "a post answered 503 was not retried")
 
     def test_connection_cap(self):
-        srv = self.serve(self.site(30), rebase=gensite.BASE)
+        # every answer takes 50 ms (a calm host, never strained), so that
+        # parallel requests overlap at the server even when a slow build
+        # (sanitizers) reads answers one at a time
+        srv = self.serve(self.site(30), rebase=gensite.BASE, strain=("latency", 10 ** 9, 0, 0.05))
         db = os.path.join(self.tmp, "cap.db")
         r = self.bm.crawl(srv.url("/"), db, "--delay", "0", "--concurrency", "3", timeout=120)
         self.assertExit(r, 0)
