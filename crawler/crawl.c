@@ -496,6 +496,8 @@ int crawl_run(struct store *s, const struct crawl_opts *o, struct crawl_progress
     char *start = NULL;
     if (!c.urls)
         abort();
+    strtab_init(&c.known, sizeof(struct crawl_known_entry));
+    strtab_init(&c.patterns, sizeof(long));
     int rc = setup(&c, o, &start);
     if (!rc)
         rc = load_robots(&c);
@@ -531,7 +533,7 @@ int crawl_run(struct store *s, const struct crawl_opts *o, struct crawl_progress
     robots_free(c.robots);
     crawl_free_patterns(&c);
     crawl_known_free(&c.known);
-    crawl_patterns_free(&c.patterns);
+    strtab_free(&c.patterns);
     urlcache_free(c.urls);
     free(c.origin);
     free(c.authority);

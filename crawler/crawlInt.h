@@ -12,22 +12,18 @@
 #include "blogmap/robots.h"
 #include "blogmap/sitemap.h"
 #include "blogmap/store.h"
+#include "strtab.h"
 
 #define CRAWL_MAX_HOPS 5            /* redirects (and canonicals) per chain */
 #define CRAWL_RETRY_AFTER_CAP 3600.0
 
-/* A link the crawl has met (crawl_known.c). */
+/* A link the crawl has met (crawl_known.c), the value of its normalised
+ * URL in the crawler's table of known links. */
 struct crawl_known_entry {
-    char *url;          /* the normalised URL as found; NULL: empty slot */
     char *scoped;       /* crawl_scope() of it, NULL when off-site */
     int internal;
     long id;            /* its page id once queued; -1: never queued (robots,
                          * trap); 0: not yet known */
-};
-
-struct crawl_known {
-    struct crawl_known_entry *slots;
-    size_t n_slots, n;
 };
 
 /* A fetched page handed to the parse worker (crawl_parse.c), with what the
@@ -97,17 +93,6 @@ struct crawl_pace {
     long n;             /* response times seen */
 };
 
-/* Pages queued per URL pattern (crawl_limits.c). */
-struct crawl_pattern {
-    char *key;          /* NULL: empty slot */
-    long pages;
-};
-
-struct crawl_patterns {
-    struct crawl_pattern *slots;
-    size_t n_slots, n;
-};
-
 struct crawler {
     struct store *store;
     const struct crawl_opts *opts;
@@ -143,9 +128,9 @@ struct crawler {
                                      * read to its end, so it lists every post */
     long feed_bodies;               /* feed entries with a whole body, this run */
     struct urlcache *urls;          /* memo for the links pages carry */
-    struct crawl_known known;       /* links already met this run */
+    struct strtab known;            /* links already met this run (crawl_known_entry) */
     struct crawl_pace pace;
-    struct crawl_patterns patterns; /* pages queued per URL pattern, this run */
+    struct strtab patterns;         /* pages queued per URL pattern (long), this round */
     long limits_saved[CRAWL_N_LIMITS];  /* of prog.limits, already in meta */
 };
 
@@ -159,7 +144,7 @@ char *crawl_scope(const struct crawler *c, const char *url, int *internal);
 
 /* The entry for a normalised URL, made (its scope worked out) when new. */
 struct crawl_known_entry *crawl_known_get(struct crawler *c, const char *url);
-void crawl_known_free(struct crawl_known *k);
+void crawl_known_free(struct strtab *known);
 
 /* crawl_scope() through the table of known links. */
 char *crawl_scope_known(struct crawler *c, const char *url, int *internal);
@@ -176,7 +161,6 @@ void crawl_limit_hit(struct crawler *c, int limit, long n);
 int crawl_pattern_full(struct crawler *c, const char *url);
 /* One more page of URL's pattern queued. */
 void crawl_pattern_count(struct crawler *c, const char *url);
-void crawl_patterns_free(struct crawl_patterns *t);
 /* A resumed round: count the pages it found before, so that the cap is
  * the round's, not this run's. */
 int crawl_patterns_resume(struct crawler *c);

@@ -342,9 +342,10 @@ void crawl_store_body_links(struct crawler *c, long id, const struct extract_pag
 
 unsigned long long crawl_text_hash(const struct extract_page *p)
 {
-    if (!p->text || strlen(p->text) < CRAWL_COPY_MIN_TEXT)
+    size_t len = p->text ? strlen(p->text) : 0;
+    if (len < CRAWL_COPY_MIN_TEXT)
         return 0;
-    unsigned long long h = crawl_body_hash(p->text, strlen(p->text));
+    unsigned long long h = crawl_body_hash(p->text, len);
     if (p->title)
         h ^= crawl_body_hash(p->title, strlen(p->title)) * 31;
     h &= 0x7fffffffffffffffULL;

@@ -7,72 +7,29 @@
  * rules say, bounded: when full it starts over. */
 #include "crawlInt.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CRAWL_KNOWN_MAX 262144
 
-static uint64_t hash_str(const char *s)
+void crawl_known_free(struct strtab *known)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
-static void release(struct crawl_known *k)
-{
-    for (size_t i = 0; i < k->n_slots; i++) {
-        free(k->slots[i].url);
-        free(k->slots[i].scoped);
+    for (size_t i = 0; i < known->n_slots; i++) {
+        struct crawl_known_entry *e = strtab_slot(known, i, NULL);
+        if (e)
+            free(e->scoped);
     }
-    free(k->slots);
-    memset(k, 0, sizeof(*k));
-}
-
-void crawl_known_free(struct crawl_known *k)
-{
-    release(k);
-}
-
-static void grow(struct crawl_known *k)
-{
-    size_t n = k->n_slots ? 2 * k->n_slots : 1024;
-    struct crawl_known_entry *slots = calloc(n, sizeof(*slots));
-    if (!slots)
-        abort();
-    for (size_t i = 0; i < k->n_slots; i++) {
-        if (!k->slots[i].url)
-            continue;
-        size_t j = (size_t)hash_str(k->slots[i].url) & (n - 1);
-        while (slots[j].url)
-            j = (j + 1) & (n - 1);
-        slots[j] = k->slots[i];
-    }
-    free(k->slots);
-    k->slots = slots;
-    k->n_slots = n;
+    strtab_free(known);
 }
 
 struct crawl_known_entry *crawl_known_get(struct crawler *c, const char *url)
 {
-    struct crawl_known *k = &c->known;
-    if (k->n >= CRAWL_KNOWN_MAX)
-        release(k);
-    if (2 * (k->n + 1) > k->n_slots)
-        grow(k);
-    size_t mask = k->n_slots - 1, i = (size_t)hash_str(url) & mask;
-    for (; k->slots[i].url; i = (i + 1) & mask)
-        if (!strcmp(k->slots[i].url, url))
-            return &k->slots[i];
-    struct crawl_known_entry *e = &k->slots[i];
-    e->url = strdup(url);
-    if (!e->url)
-        abort();
-    e->scoped = crawl_scope(c, url, &e->internal);
-    e->id = 0;
-    k->n++;
+    int added;
+    if (c->known.n >= CRAWL_KNOWN_MAX)
+        crawl_known_free(&c->known);
+    struct crawl_known_entry *e = strtab_get(&c->known, url, &added);
+    if (added)
+        e->scoped = crawl_scope(c, url, &e->internal);
     return e;
 }
 

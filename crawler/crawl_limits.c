@@ -12,7 +12,6 @@
 #include "crawlInt.h"
 #include "blogmap/url.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,46 +67,6 @@ static char *pattern_of(const char *url)
     return out;
 }
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
-/* The counter of KEY's pattern (made when new); KEY is taken over or freed. */
-static long *pattern_slot(struct crawl_patterns *t, char *key)
-{
-    if (2 * (t->n + 1) > t->n_slots) {
-        size_t n = t->n_slots ? 2 * t->n_slots : 256;
-        struct crawl_pattern *slots = calloc(n, sizeof(*slots));
-        if (!slots)
-            abort();
-        for (size_t i = 0; i < t->n_slots; i++) {
-            if (!t->slots[i].key)
-                continue;
-            size_t j = (size_t)hash_str(t->slots[i].key) & (n - 1);
-            while (slots[j].key)
-                j = (j + 1) & (n - 1);
-            slots[j] = t->slots[i];
-        }
-        free(t->slots);
-        t->slots = slots;
-        t->n_slots = n;
-    }
-    size_t mask = t->n_slots - 1, i = (size_t)hash_str(key) & mask;
-    for (; t->slots[i].key; i = (i + 1) & mask)
-        if (!strcmp(t->slots[i].key, key)) {
-            free(key);
-            return &t->slots[i].pages;
-        }
-    t->slots[i].key = key;
-    t->slots[i].pages = 0;
-    t->n++;
-    return &t->slots[i].pages;
-}
-
 static long pattern_cap(const struct crawler *c)
 {
     return c->opts->max_per_pattern > 0 ? c->opts->max_per_pattern : CRAWL_PATTERN_DEFAULT;
@@ -120,7 +79,9 @@ int crawl_pattern_full(struct crawler *c, const char *url)
     char *key = pattern_of(url);
     if (!key)
         return 0;
-    if (*pattern_slot(&c->patterns, key) < pattern_cap(c))
+    long pages = *(long *)strtab_get(&c->patterns, key, NULL);
+    free(key);
+    if (pages < pattern_cap(c))
         return 0;
     crawl_limit_hit(c, CRAWL_LIMIT_PATTERN, 1);
     return 1;
@@ -132,7 +93,8 @@ void crawl_pattern_count(struct crawler *c, const char *url)
         return;
     char *key = pattern_of(url);
     if (key)
-        (*pattern_slot(&c->patterns, key))++;
+        (*(long *)strtab_get(&c->patterns, key, NULL))++;
+    free(key);
 }
 
 static int count_page(void *ctx, const char *url)
@@ -145,14 +107,6 @@ static int count_page(void *ctx, const char *url)
 int crawl_patterns_resume(struct crawler *c)
 {
     return store_round_pages(c->store, count_page, c);
-}
-
-void crawl_patterns_free(struct crawl_patterns *t)
-{
-    for (size_t i = 0; i < t->n_slots; i++)
-        free(t->slots[i].key);
-    free(t->slots);
-    memset(t, 0, sizeof(*t));
 }
 
 int crawl_limits_save(struct crawler *c)

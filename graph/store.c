@@ -975,9 +975,7 @@ int store_find_copy(struct store *s, long id, unsigned long long text_hash, cons
     if (step == SQLITE_ROW) {
         const char *u = (const char *)sqlite3_column_text(st, 0);
         if (u && !(*url = strdup(u)))
-            rc = STORE_ESQL;
-        if (rc)
-            snprintf(s->err, sizeof(s->err), "out of memory");
+            abort();    /* out of memory, as elsewhere in the store */
     } else if (step != SQLITE_DONE) {
         rc = store_fail(s, STORE_ESQL);
     }
