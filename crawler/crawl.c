@@ -257,9 +257,12 @@ static int free_slot(const struct crawler *c)
 /* A job queued under an earlier robots.txt (a resumed crawl, a new round)
  * is asked again of this run's: a page it now forbids is not fetched. One
  * never fetched is marked skipped; one already stored keeps what it has
- * (recorded as a failed revalidation). Releases JOB and returns 0 then. */
+ * (recorded as a failed revalidation). Releases JOB and returns 0 then.
+ * Pages this run added were asked when queued (crawl_enqueue). */
 static int crawl_robots_allow(struct crawler *c, struct store_job *job)
 {
+    if (job->id > c->last_old_id)
+        return 1;
     char *path = NULL;
     int ok = url_path_query(job->url, &path) != URL_OK || robots_allowed(c->robots, path);
     free(path);
@@ -506,7 +509,8 @@ int crawl_run(struct store *s, const struct crawl_opts *o, struct crawl_progress
         c.next_start = crawl_now() + c.delay;     /* robots.txt was a request too */
         int fresh = 0;
         store_frontier_xml_first(s, o->via != CRAWL_VIA_PAGES);
-        if ((rc = store_round_begin(s, &c.round, &fresh)) || (rc = load_feed_full(&c)) ||
+        if ((rc = store_page_max_id(s, &c.last_old_id)) ||
+            (rc = store_round_begin(s, &c.round, &fresh)) || (rc = load_feed_full(&c)) ||
             (!fresh && (rc = crawl_patterns_resume(&c))) || (rc = seed(&c, start)))
             snprintf(c.err, sizeof(c.err), "%s", store_errmsg(s));
         rc = rc ? CRAWL_ESTORE : run_loop(&c);

@@ -124,6 +124,7 @@ struct crawler {
     long budget_used;               /* pages finished this run */
     unsigned long long body_hash;   /* of the fetch being handled */
     long round;                     /* the crawl round (store_round_begin) */
+    long last_old_id;               /* the highest page id before this run */
     int feed_full;                  /* auto: a feed carried whole posts and was
                                      * read to its end, so it lists every post */
     long feed_bodies;               /* feed entries with a whole body, this run */

@@ -440,6 +440,20 @@ int store_commit(struct store *s)
     return store_exec(s, "COMMIT");
 }
 
+int store_page_max_id(struct store *s, long *id)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "SELECT coalesce(max(id), 0) FROM pages", &st);
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *id = (long)sqlite3_column_int64(st, 0);
+    else
+        rc = store_fail(s, STORE_ESQL);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int store_round_pages(struct store *s, store_url_fn fn, void *ctx)
 {
     sqlite3_stmt *st = NULL;

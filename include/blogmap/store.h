@@ -92,6 +92,10 @@ int store_page_waiting(struct store *s, const char *url, struct store_job *job, 
 /* Earliest next_at among queued jobs in *WHEN; *ANY = 0 when none queued. */
 int store_frontier_next_due(struct store *s, double *when, int *any);
 
+/* The highest page id so far in *ID (0 when there is none): pages added
+ * later have higher ids. */
+int store_page_max_id(struct store *s, long *id);
+
 /* Put inflight jobs back in the queue (start of a resumed crawl). */
 int store_frontier_requeue(struct store *s);
 
