@@ -440,18 +440,24 @@ int store_commit(struct store *s)
     return store_exec(s, "COMMIT");
 }
 
-int store_page_max_id(struct store *s, long *id)
+/* The integer SQL (one row, one column) answers, in *OUT. */
+static int select_long(struct store *s, const char *sql, long *out)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT coalesce(max(id), 0) FROM pages", &st);
+    int rc = store_prepare(s, sql, &st);
     if (rc)
         return rc;
     if (sqlite3_step(st) == SQLITE_ROW)
-        *id = (long)sqlite3_column_int64(st, 0);
+        *out = (long)sqlite3_column_int64(st, 0);
     else
         rc = store_fail(s, STORE_ESQL);
     sqlite3_finalize(st);
     return rc;
+}
+
+int store_page_max_id(struct store *s, long *id)
+{
+    return select_long(s, "SELECT coalesce(max(id), 0) FROM pages", id);
 }
 
 int store_round_pages(struct store *s, store_url_fn fn, void *ctx)
@@ -838,17 +844,11 @@ int store_sitemap_lastmod(struct store *s, const char *url, const char *lastmod)
 /* Whether nothing is queued or being revalidated, and pages exist. */
 static int round_over(struct store *s, int *over)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT EXISTS (SELECT 1 FROM pages) AND NOT EXISTS (SELECT 1"
-                              " FROM pages WHERE state IN ('queued', 'inflight') OR recheck > 0)",
-                           &st);
-    if (rc)
-        return rc;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *over = sqlite3_column_int(st, 0);
-    else
-        rc = store_fail(s, STORE_ESQL);
-    sqlite3_finalize(st);
+    long v = 0;
+    int rc = select_long(s, "SELECT EXISTS (SELECT 1 FROM pages) AND NOT EXISTS (SELECT 1"
+                            " FROM pages WHERE state IN ('queued', 'inflight') OR recheck > 0)",
+                         &v);
+    *over = (int)v;
     return rc;
 }
 
